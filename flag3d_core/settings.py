@@ -45,7 +45,7 @@ class Settings:
     def checkpoints_dir(self) -> Path:
         return self.catalog.parent / "checkpoints"
 
-    def with_catalog(self, catalog: str | os.PathLike) -> "Settings":
+    def with_catalog(self, catalog: str | os.PathLike) -> Settings:
         return replace(self, catalog=Path(catalog).resolve())
 
     def torch_device(self) -> str:

@@ -1,0 +1,11 @@
+"""FLAG3D Explorer: routes only. Pages live in pages/, logic in flag3d_core."""
+
+import streamlit as st
+
+st.set_page_config(page_title="FLAG3D Explorer", page_icon="🏋️", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True, url_path="home"),
+]
+
+st.navigation(PAGES).run()

@@ -1,0 +1,370 @@
+"""The one module that owns the catalog's SQL.
+
+Named query functions with bound parameters; reads return pandas DataFrames (or plain dicts for
+single rows). Callers pass a DuckDB connection or cursor; the app takes one cursor per script run
+(a DuckDB connection is not thread-safe, see STACK.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flag3d_core.settings import PROJECT_ROOT
+
+SCHEMA_PATH = PROJECT_ROOT / "data_catalog" / "schema.sql"
+SCHEMA_VERSION = "1"
+
+Con = duckdb.DuckDBPyConnection
+
+# Columns a sequence listing returns (joined with its activity and split).
+_SEQUENCE_COLUMNS = """
+    s.sequence_id, s.dataset, s.name, s.source, s.scene, s.camera, s.view, s.avatar, s.performer,
+    s.activity_id, s.label, a.name AS activity, a.body_part, s.repetition, s.n_frames, s.fps,
+    s.joint_layout, s.img_width, s.img_height
+"""
+
+
+class CatalogMissingError(FileNotFoundError):
+    """The catalog file does not exist (run ``make app`` or ``flag3d setup``)."""
+
+
+# --------------------------------------------------------------------------- connections
+def connect(path: Path, *, read_only: bool = True) -> Con:
+    """Open the catalog. Read-only connections never create or modify the file."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise CatalogMissingError(
+            f"{path}: no catalog here. Build one with `make app` (or `flag3d setup`), "
+            "or point FLAG3D_CATALOG at an existing catalog file."
+        )
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def create_schema(con: Con) -> None:
+    con.execute(SCHEMA_PATH.read_text())
+    con.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
+    )
+
+
+# --------------------------------------------------------------------------- writes
+def set_meta(con: Con, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def get_meta(con: Con) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def upsert_dataset(con: Con, dataset: str, title: str, description: str, root: str | None) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO datasets VALUES (?, ?, ?, ?, ?)",
+        [dataset, title, description, root, datetime.now(UTC).replace(tzinfo=None)],
+    )
+
+
+def delete_dataset_rows(con: Con, dataset: str, sources: Sequence[str] | None = None) -> None:
+    """Remove a dataset's sequences (optionally only some sources) and what hangs off them."""
+    where = "dataset = ?"
+    params: list = [dataset]
+    if sources:
+        where += f" AND source IN ({', '.join('?' for _ in sources)})"
+        params += list(sources)
+    ids = f"SELECT sequence_id FROM sequences WHERE {where}"
+    for table in ("sequence_arrays", "splits", "predictions", "sequence_metrics"):
+        con.execute(f"DELETE FROM {table} WHERE sequence_id IN ({ids})", params)
+    con.execute(f"DELETE FROM sequences WHERE {where}", params)
+
+
+def _insert_frame(con: Con, table: str, frame: pd.DataFrame) -> int:
+    """Bulk insert a DataFrame whose columns are a subset of the table's, by name."""
+    if frame.empty:
+        return 0
+    con.register("_incoming", frame)
+    try:
+        cols = ", ".join(frame.columns)
+        con.execute(f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+    return len(frame)
+
+
+def insert_taxonomy(con: Con, frame: pd.DataFrame) -> int:
+    return _insert_frame(con, "taxonomy_nodes", frame)
+
+
+def insert_activities(con: Con, frame: pd.DataFrame) -> int:
+    return _insert_frame(con, "activities", frame)
+
+
+def insert_sequences(con: Con, frame: pd.DataFrame) -> int:
+    return _insert_frame(con, "sequences", frame)
+
+
+def insert_sequence_arrays(con: Con, frame: pd.DataFrame) -> int:
+    return _insert_frame(con, "sequence_arrays", frame)
+
+
+def insert_splits(con: Con, frame: pd.DataFrame) -> int:
+    return _insert_frame(con, "splits", frame)
+
+
+def insert_predictions(con: Con, frame: pd.DataFrame) -> int:
+    return _insert_frame(con, "predictions", frame)
+
+
+def insert_ingest_log(con: Con, dataset: str, source_path: str, n_ingested: int,
+                      n_skipped: int, seconds: float, skipped: list[dict]) -> None:
+    con.execute(
+        "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [datetime.now(UTC).replace(tzinfo=None), dataset, source_path, n_ingested, n_skipped,
+         seconds, json.dumps(skipped[:1000])],
+    )
+
+
+def insert_model_run(con: Con, run_id: str, task: str, model: str, protocol: str | None,
+                     config: dict, metrics: dict, checkpoint: str | None) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO model_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, task, model, protocol, datetime.now(UTC).replace(tzinfo=None),
+         json.dumps(config), json.dumps(metrics), checkpoint],
+    )
+
+
+# --------------------------------------------------------------------------- reads
+@dataclass(frozen=True)
+class SequenceFilter:
+    """Filters of a sequence listing; ``None`` means no filter. Lists mean 'any of'."""
+
+    dataset: str | None = None
+    body_part: str | None = None
+    activity_id: str | None = None
+    source: str | None = None
+    performer: str | None = None
+    split: str | None = None
+    protocol: str = "in-domain"
+    camera: int | None = None
+    repetition: int | None = None
+    min_frames: int | None = None
+    max_frames: int | None = None
+    name_like: str | None = None
+
+
+def _where(f: SequenceFilter) -> tuple[str, list]:
+    clauses, params = ["TRUE"], []
+
+    def eq(column: str, value) -> None:
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+
+    eq("s.dataset", f.dataset)
+    eq("a.body_part", f.body_part)
+    eq("s.activity_id", f.activity_id)
+    eq("s.source", f.source)
+    eq("s.performer", f.performer)
+    eq("s.camera", f.camera)
+    eq("s.repetition", f.repetition)
+    if f.split is not None:
+        clauses.append("sp.split = ?")
+        params.append(f.split)
+    if f.min_frames is not None:
+        clauses.append("s.n_frames >= ?")
+        params.append(f.min_frames)
+    if f.max_frames is not None:
+        clauses.append("s.n_frames <= ?")
+        params.append(f.max_frames)
+    if f.name_like:
+        clauses.append("s.name ILIKE ?")
+        params.append(f"%{f.name_like}%")
+    return " AND ".join(clauses), params
+
+
+def _from(f: SequenceFilter) -> tuple[str, list]:
+    sql = """
+        FROM sequences s
+        LEFT JOIN activities a ON a.dataset = s.dataset AND a.activity_id = s.activity_id
+        LEFT JOIN splits sp ON sp.sequence_id = s.sequence_id AND sp.protocol = ?
+    """
+    return sql, [f.protocol]
+
+
+def sequences(con: Con, f: SequenceFilter = SequenceFilter(), *, limit: int | None = None,
+              offset: int = 0) -> pd.DataFrame:
+    """Sequences matching the filter, with activity name, body part and split."""
+    frm, p1 = _from(f)
+    where, p2 = _where(f)
+    sql = f"SELECT {_SEQUENCE_COLUMNS}, sp.split {frm} WHERE {where} ORDER BY s.sequence_id"
+    params = p1 + p2
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [int(limit), int(offset)]
+    return con.execute(sql, params).df()
+
+
+_GROUPABLE = {
+    "body_part": "a.body_part", "activity": "a.name", "activity_id": "s.activity_id",
+    "source": "s.source", "split": "sp.split", "performer": "s.performer",
+    "dataset": "s.dataset", "camera": "s.camera", "repetition": "s.repetition",
+}
+
+
+def counts_by(con: Con, by: str | Sequence[str], f: SequenceFilter = SequenceFilter()) -> pd.DataFrame:
+    """Sequence counts grouped by one or more of ``body_part, activity, source, split, ...``."""
+    keys = [by] if isinstance(by, str) else list(by)
+    unknown = [k for k in keys if k not in _GROUPABLE]
+    if unknown:
+        raise ValueError(f"cannot group by {unknown}; choose from {sorted(_GROUPABLE)}")
+    cols = ", ".join(f"{_GROUPABLE[k]} AS {k}" for k in keys)
+    frm, p1 = _from(f)
+    where, p2 = _where(f)
+    group = ", ".join(str(i + 1) for i in range(len(keys)))
+    sql = f"SELECT {cols}, count(*) AS n {frm} WHERE {where} GROUP BY {group} ORDER BY {group}"
+    return con.execute(sql, p1 + p2).df()
+
+
+def sequence(con: Con, sequence_id: str) -> dict | None:
+    """One sequence's metadata joined with its activity and instruction, or None."""
+    cur = con.execute(
+        f"""SELECT {_SEQUENCE_COLUMNS}, s.up_axis, s.checksum, a.description, a.key_points,
+                   a.mistakes
+            FROM sequences s
+            LEFT JOIN activities a ON a.dataset = s.dataset AND a.activity_id = s.activity_id
+            WHERE s.sequence_id = ?""",
+        [sequence_id],
+    )
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def resolve_sequence_id(con: Con, name_or_id: str) -> str:
+    """Accept a full id or a bare release name (mocap preferred, then render, then real)."""
+    if con.execute("SELECT 1 FROM sequences WHERE sequence_id = ?", [name_or_id]).fetchone():
+        return name_or_id
+    row = con.execute(
+        """SELECT sequence_id FROM sequences WHERE name = ?
+           ORDER BY CASE source WHEN 'mocap' THEN 0 WHEN 'render' THEN 1 ELSE 2 END LIMIT 1""",
+        [name_or_id],
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no sequence named {name_or_id!r} in the catalog")
+    return row[0]
+
+
+def sequence_splits(con: Con, sequence_id: str) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT protocol, split FROM splits WHERE sequence_id = ?", [sequence_id]
+    ).fetchall()
+    return dict(rows)
+
+
+def sequence_arrays(con: Con, sequence_ids: str | Iterable[str], kind: str | None = None) -> pd.DataFrame:
+    """Array file references for one or many sequences (optionally one kind)."""
+    ids = [sequence_ids] if isinstance(sequence_ids, str) else list(sequence_ids)
+    sql = "SELECT * FROM sequence_arrays WHERE sequence_id IN (SELECT unnest(?))"
+    params: list = [ids]
+    if kind is not None:
+        sql += " AND kind = ?"
+        params.append(kind)
+    return con.execute(sql + " ORDER BY sequence_id, kind", params).df()
+
+
+def split_arrays(con: Con, protocol: str, kind: str, dataset: str = "flag3d") -> pd.DataFrame:
+    """Every sequence of a protocol with its split, label and the array of one kind."""
+    return con.execute(
+        """SELECT s.sequence_id, s.name, s.source, s.performer, s.label, s.n_frames,
+                  s.img_width, s.img_height, sp.split, ar.path, ar.checksum
+           FROM sequences s
+           JOIN splits sp ON sp.sequence_id = s.sequence_id AND sp.protocol = ?
+           JOIN sequence_arrays ar ON ar.sequence_id = s.sequence_id AND ar.kind = ?
+           WHERE s.dataset = ?
+           ORDER BY s.sequence_id""",
+        [protocol, kind, dataset],
+    ).df()
+
+
+def activities(con: Con, dataset: str = "flag3d") -> pd.DataFrame:
+    return con.execute(
+        "SELECT * FROM activities WHERE dataset = ? ORDER BY label", [dataset]
+    ).df()
+
+
+def activity(con: Con, activity_id: str, dataset: str = "flag3d") -> dict | None:
+    cur = con.execute(
+        "SELECT * FROM activities WHERE dataset = ? AND activity_id = ?", [dataset, activity_id]
+    )
+    row = cur.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def taxonomy(con: Con, dataset: str = "flag3d") -> pd.DataFrame:
+    """Taxonomy nodes with the number of sequences under each class node."""
+    return con.execute(
+        """SELECT t.*, coalesce(c.n, 0) AS n_sequences
+           FROM taxonomy_nodes t
+           LEFT JOIN (SELECT dataset, activity_id, count(*) AS n FROM sequences
+                      GROUP BY 1, 2) c
+             ON c.dataset = t.dataset AND c.activity_id = t.node_id
+           WHERE t.dataset = ? ORDER BY t.depth, t.node_id""",
+        [dataset],
+    ).df()
+
+
+def datasets(con: Con) -> pd.DataFrame:
+    return con.execute("SELECT * FROM datasets ORDER BY dataset").df()
+
+
+def stats(con: Con) -> dict:
+    """Headline counts of the catalog."""
+    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "datasets": one("SELECT count(*) FROM datasets"),
+        "sequences": one("SELECT count(*) FROM sequences"),
+        "activities": one("SELECT count(*) FROM activities"),
+        "frames": int(one("SELECT coalesce(sum(n_frames), 0) FROM sequences")),
+        "hours": round(float(one("SELECT coalesce(sum(n_frames / fps), 0) FROM sequences")) / 3600, 3),
+        "by_source": dict(con.execute(
+            "SELECT source, count(*) FROM sequences GROUP BY 1 ORDER BY 1").fetchall()),
+        "model_runs": one("SELECT count(*) FROM model_runs"),
+    }
+
+
+def ingest_log(con: Con) -> pd.DataFrame:
+    return con.execute("SELECT * FROM ingest_log ORDER BY ingested_at DESC").df()
+
+
+def model_runs(con: Con, task: str | None = None) -> pd.DataFrame:
+    sql = "SELECT * FROM model_runs"
+    params: list = []
+    if task is not None:
+        sql += " WHERE task = ?"
+        params.append(task)
+    return con.execute(sql + " ORDER BY created_at DESC", params).df()
+
+
+def model_run(con: Con, run_id: str) -> dict | None:
+    """One run; ``run_id='latest'`` gives the newest."""
+    if run_id == "latest":
+        cur = con.execute("SELECT * FROM model_runs ORDER BY created_at DESC LIMIT 1")
+    else:
+        cur = con.execute("SELECT * FROM model_runs WHERE run_id = ?", [run_id])
+    row = cur.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def predictions(con: Con, run_id: str) -> pd.DataFrame:
+    return con.execute(
+        """SELECT p.*, s.name, s.performer, s.activity_id
+           FROM predictions p JOIN sequences s ON s.sequence_id = p.sequence_id
+           WHERE p.run_id = ? ORDER BY p.sequence_id""",
+        [run_id],
+    ).df()

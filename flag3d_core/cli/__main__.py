@@ -1,0 +1,5 @@
+import sys
+
+from flag3d_core.cli import main
+
+sys.exit(main())
