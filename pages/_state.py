@@ -105,3 +105,66 @@ def device_info() -> dict:
     name = torch.cuda.get_device_name(0) if dev == "cuda" else "CPU"
     return {"setting": s.device, "device": dev, "name": name,
             "threads": torch.get_num_threads()}
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def activities(version: tuple):
+    return queries.activities(_connection(version).cursor())
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def distinct(version: tuple, column: str) -> list:
+    """Distinct non-null values of a groupable sequence column."""
+    import pandas as pd
+
+    df = queries.counts_by(_connection(version).cursor(), column)
+    values = [v for v in df[column].tolist() if not pd.isna(v)]
+    return [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def taxonomy_counts(version: tuple, f: queries.SequenceFilter):
+    """Taxonomy nodes with counts of the sequences matching ``f`` (its taxonomy filters dropped,
+    so the chart keeps showing every branch)."""
+    from dataclasses import replace
+
+    cur = _connection(version).cursor()
+    tax = queries.taxonomy(cur)
+    counts = queries.counts_by(cur, "activity_id", replace(f, body_part=None, activity_id=None))
+    n = dict(zip(counts.activity_id, counts.n, strict=True))
+    tax["n_sequences"] = [int(n.get(node, 0)) for node in tax.node_id]
+    return tax
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def activity_grid(version: tuple, activity_id: str, source: str):
+    """Performer x repetition table of an activity's sequence lengths."""
+    df = queries.sequences(_connection(version).cursor(),
+                           queries.SequenceFilter(activity_id=activity_id, source=source))
+    if df.empty:
+        return df
+    df = df.drop_duplicates(["performer", "repetition"])
+    grid = df.pivot(index="performer", columns="repetition", values="n_frames")
+    grid.columns = [f"R{int(c):03d}" for c in grid.columns]
+    return grid
+
+
+def apply_sunburst_click(key: str, *, body_part_key: str, activity_key: str,
+                         activity_body_part: dict[str, str]) -> None:
+    """Turn the last sunburst click (a point with an id) into taxonomy filter values."""
+    event = st.session_state.get(key)
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        getattr(getattr(event, "selection", None), "points", []) or []
+    if not points:
+        return
+    node = points[0].get("id") or ""
+    last = st.session_state.get(f"_{key}_applied")
+    if node == last:
+        return
+    st.session_state[f"_{key}_applied"] = node
+    if node.startswith("bp:"):
+        st.session_state[body_part_key] = node[3:]
+        st.session_state[activity_key] = None
+    elif node in activity_body_part:
+        st.session_state[body_part_key] = activity_body_part[node]
+        st.session_state[activity_key] = node
