@@ -174,3 +174,21 @@ def test_cursor_per_thread(tiny):
 def test_missing_catalog_message(tmp_path):
     with pytest.raises(queries.CatalogMissingError, match="make app"):
         queries.connect(tmp_path / "nope.duckdb")
+
+
+def test_load_smpl_rederives_transl_for_another_body_model(tiny):
+    from flag3d_core.catalog.load import load_joints, load_smpl
+
+    root, catalog, arrays, _, _ = tiny
+    con = queries.connect(catalog)
+    sid = "flag3d/mocap/S001C001M001P005A045R001"
+    raw = np.load(root / "smpl" / "S001C001M001P005A045R001.npz")
+    R = np.array([[1, 0, 0], [0, 0, -1], [0, 1, 0]])
+    same = load_smpl(con, arrays, sid, pelvis_rest=PELVIS)
+    np.testing.assert_allclose(same.transl, raw["Th"] + R @ PELVIS - PELVIS, atol=1e-5)
+    other = np.array([0.01, -0.25, 0.0])
+    moved = load_smpl(con, arrays, sid, pelvis_rest=other)
+    np.testing.assert_allclose(moved.transl, raw["Th"] + R @ other - other, atol=1e-5)
+    assert load_joints(con, arrays, sid).shape == (40, 25, 3)
+    with pytest.raises(KeyError, match="no SMPL"):
+        load_smpl(con, arrays, "flag3d/render/S001C001M001P005A045R001")
