@@ -1,0 +1,89 @@
+"""Media commands: ``render`` and ``export`` of one sequence."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flag3d_core.catalog import queries
+from flag3d_core.cli import emit
+from flag3d_core.settings import Settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="render a sequence offscreen to a browser-playable H.264 MP4")
+    p.add_argument("seq", metavar="SEQ_ID", help="sequence id or release name")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--camera", default="front", help="front, side, or a FLAG3D-like camera C001..C006")
+    p.add_argument("--what", default="mesh", choices=["mesh", "skeleton", "both"])
+    p.add_argument("--compare", help="a second sequence drawn in another colour")
+    p.add_argument("--max-frames", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_render)
+
+    p = sub.add_parser("export", help="export a sequence: SMPL npz, BVH, MP4 or its metadata as CSV")
+    p.add_argument("seq", metavar="SEQ_ID")
+    p.add_argument("--format", required=True, choices=["npz", "bvh", "mp4", "csv"])
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--camera", default="front")
+    p.add_argument("--what", default="mesh", choices=["mesh", "skeleton", "both"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_export)
+
+
+def _body(settings: Settings):
+    from flag3d_core.body import load_body_model
+
+    return load_body_model(settings.body_models)
+
+
+def _bar():
+    from tqdm import tqdm
+
+    bar = tqdm(desc="render", unit="frame", mininterval=0.5)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return bar, progress
+
+
+def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
+    from flag3d_core.export.sequence import render_mp4
+
+    con = queries.connect(settings.catalog)
+    bar, progress = _bar()
+    try:
+        sid = queries.resolve_sequence_id(con, args.seq)
+        second = queries.resolve_sequence_id(con, args.compare) if args.compare else None
+        res = render_mp4(con, settings.arrays_dir, settings.cache_dir, sid, what=args.what,
+                         camera=args.camera, body_model=_body(settings) if args.what != "skeleton" else None,
+                         out=args.out, second_id=second, progress=progress, max_frames=args.max_frames)
+    finally:
+        bar.close()
+        con.close()
+    emit(args, {"sequence_id": sid, "out": str(res.path), "backend": res.backend, "frames": res.frames,
+                "cached": res.cached, "seconds": round(res.seconds, 2)},
+         f"{sid}: {res.frames} frames with {res.backend}{' (from cache)' if res.cached else ''} "
+         f"in {res.seconds:.1f} s -> {res.path}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from flag3d_core.export.sequence import export_sequence
+
+    con = queries.connect(settings.catalog)
+    bar, progress = _bar()
+    try:
+        sid = queries.resolve_sequence_id(con, args.seq)
+        needs_body = args.format in ("npz", "bvh") or (args.format == "mp4" and args.what != "skeleton")
+        out = export_sequence(con, settings.arrays_dir, settings.cache_dir, sid, args.format, args.out,
+                              body_model=_body(settings) if needs_body else None, camera=args.camera,
+                              what=args.what, progress=progress)
+    finally:
+        bar.close()
+        con.close()
+    emit(args, {"sequence_id": sid, "format": args.format, "out": str(out)},
+         f"{sid} exported as {args.format} -> {out}")
+    return 0
