@@ -7,6 +7,7 @@ st.set_page_config(page_title="FLAG3D Explorer", page_icon="🏋️", layout="wi
 PAGES = [
     st.Page("pages/home.py", title="Home", icon="🏠", default=True, url_path="home"),
     st.Page("pages/browse.py", title="Browse", icon="🗂️", url_path="browse"),
+    st.Page("pages/sequence.py", title="Sequence", icon="▶️", url_path="sequence"),
 ]
 
 st.navigation(PAGES).run()

@@ -168,3 +168,90 @@ def apply_sunburst_click(key: str, *, body_part_key: str, activity_key: str,
     elif node in activity_body_part:
         st.session_state[body_part_key] = activity_body_part[node]
         st.session_state[activity_key] = node
+
+
+# ----------------------------------------------------------------------------- sequences
+@st.cache_data(show_spinner=False, ttl=60)
+def playable_ids(version: tuple) -> list[str]:
+    """Sequences with 3D data (MoCap skeleton), in catalog order."""
+    df = queries.sequences(_connection(version).cursor(), queries.SequenceFilter(source="mocap"))
+    return df.sequence_id.tolist()
+
+
+def short_label(sequence_id: str) -> str:
+    """'S001C001M001P002A017R001' -> 'P002 · A017 · R001 (S001C001M001P002A017R001)'."""
+    name = sequence_id.rsplit("/", 1)[-1]
+    if len(name) == 24 and name.startswith("S"):
+        return f"{name[12:16]} · {name[16:20]} · {name[20:24]}  ({name})"
+    return name
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def same_activity_other_performer(version: tuple, sequence_id: str) -> str | None:
+    cur = _connection(version).cursor()
+    meta = queries.sequence(cur, sequence_id)
+    if meta is None:
+        return None
+    df = queries.sequences(cur, queries.SequenceFilter(activity_id=meta["activity_id"], source=meta["source"]))
+    other = df[(df.performer != meta["performer"]) & (df.repetition == meta["repetition"])]
+    return None if other.empty else str(other.sequence_id.iloc[0])
+
+
+@st.cache_resource(show_spinner="Loading the body model…")
+def _body_model(body_dir: str, mtime: float | None):
+    from flag3d_core.body import load_body_model
+
+    return load_body_model(body_dir)
+
+
+def body_model(body_dir: str):
+    """The active body model, or None when there is none (pages fall back to skeletons)."""
+    from flag3d_core.body.model import model_file
+
+    try:
+        path = model_file(body_dir)
+        return _body_model(body_dir, os.stat(path).st_mtime)
+    except Exception:  # no model, or an unreadable one: Home explains which
+        return None
+
+
+@st.cache_data(show_spinner="Preparing the player…", max_entries=64)
+def player_payload(version: tuple, sequence_ids: tuple[str, ...], view: str, body_dir: str | None) -> dict:
+    from flag3d_core.viz.sequence_tracks import side_by_side_payload
+
+    body = body_model(body_dir) if body_dir else None
+    return side_by_side_payload(_connection(version).cursor(), settings().arrays_dir, list(sequence_ids),
+                                view=view, body_model=body)
+
+
+@st.cache_data(show_spinner=False, ttl=300)
+def camera_names(version: tuple) -> list[str]:
+    from flag3d_core.export.sequence import cameras_dir_of
+    from flag3d_core.render.cameras import camera_names as names
+
+    return names(cameras_dir_of(_connection(version).cursor()))
+
+
+def render(version: tuple, sequence_id: str, what: str, camera: str, body_dir: str, progress,
+           second_id: str | None = None):
+    """Render (or fetch from the render cache) an MP4; progress(done, total) drives a bar."""
+    from flag3d_core.export.sequence import render_mp4
+
+    return render_mp4(_connection(version).cursor(), settings().arrays_dir, settings().cache_dir,
+                      sequence_id, what=what, camera=camera,
+                      body_model=body_model(body_dir) if what != "skeleton" else None,
+                      second_id=second_id, progress=progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def export_bytes(version: tuple, sequence_id: str, fmt: str, body_dir: str | None) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    from flag3d_core.export.sequence import export_sequence
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"export.{fmt}"
+        export_sequence(_connection(version).cursor(), settings().arrays_dir, settings().cache_dir,
+                        sequence_id, fmt, out, body_model=body_model(body_dir) if body_dir else None)
+        return out.read_bytes()
