@@ -216,12 +216,13 @@ def body_model(body_dir: str):
 
 
 @st.cache_data(show_spinner="Preparing the player…", max_entries=64)
-def player_payload(version: tuple, sequence_ids: tuple[str, ...], view: str, body_dir: str | None) -> dict:
+def player_payload(version: tuple, sequence_ids: tuple[str, ...], view: str, body_dir: str | None,
+                   highlight: tuple[int, ...] = ()) -> dict:
     from flag3d_core.viz.sequence_tracks import side_by_side_payload
 
     body = body_model(body_dir) if body_dir else None
     return side_by_side_payload(_connection(version).cursor(), settings().arrays_dir, list(sequence_ids),
-                                view=view, body_model=body)
+                                view=view, body_model=body, highlight=list(highlight))
 
 
 @st.cache_data(show_spinner=False, ttl=300)
@@ -255,3 +256,120 @@ def export_bytes(version: tuple, sequence_id: str, fmt: str, body_dir: str | Non
         export_sequence(_connection(version).cursor(), settings().arrays_dir, settings().cache_dir,
                         sequence_id, fmt, out, body_model=body_model(body_dir) if body_dir else None)
         return out.read_bytes()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def joints(version: tuple, sequence_id: str):
+    from flag3d_core.catalog.load import load_joints
+
+    return load_joints(_connection(version).cursor(), settings().arrays_dir, sequence_id)
+
+
+# ----------------------------------------------------------------------------- recognition
+@st.cache_data(show_spinner=False, ttl=60)
+def recognition_runs(version: tuple):
+    return queries.model_runs(_connection(version).cursor(), "recognition")
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def runs_table(version: tuple, run_ids: tuple[str, ...]):
+    import json
+
+    import pandas as pd
+
+    rows = []
+    for rid in run_ids:
+        run = queries.model_run(_connection(version).cursor(), rid)
+        m = json.loads(run["metrics"])
+        row = {"run": rid, "model": run["model"], "protocol": run["protocol"], "top-1": m["top1"],
+               "top-5": m["top5"], "mean class acc.": m["mean_class_accuracy"],
+               "test sequences": m.get("num_samples"), "train s": m.get("train_seconds"),
+               "device": m.get("device")}
+        row.update({f"{k}": v for k, v in m.get("per_group", {}).items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def run_confusion(version: tuple, run_id: str):
+    from flag3d_core.recognition.runs import run_confusion as confusion
+
+    return confusion(_connection(version).cursor(), run_id)
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def confused_pairs(version: tuple, run_id: str, n: int = 20):
+    import pandas as pd
+
+    from flag3d_core.metrics.classification import most_confused_pairs
+
+    acts = activities(version)
+    names = acts.name.tolist()
+    cm = run_confusion(version, run_id)
+    rows = [{"true_label": int(t), "pred_label": int(p), "ground truth": names[int(t)],
+             "predicted": names[int(p)], "sequences": int(c),
+             "share of the class": round(float(c) / max(1, int(cm[int(t)].sum())), 3)}
+            for t, p, c in most_confused_pairs(cm, n)]
+    return pd.DataFrame(rows, columns=["true_label", "pred_label", "ground truth", "predicted", "sequences",
+                                       "share of the class"])
+
+
+def heatmap_cell(event) -> tuple[int, int] | None:
+    """(true, pred) class of a clicked confusion-heatmap cell (customdata holds the classes)."""
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        getattr(getattr(event, "selection", None), "points", []) or []
+    if not points:
+        return None
+    data = points[0].get("customdata")
+    if data is None or len(data) < 2:
+        return None
+    return int(data[0]), int(data[1])
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def cell_sequences(version: tuple, run_id: str, true_label: int, pred_label: int):
+    p = queries.predictions(_connection(version).cursor(), run_id)
+    return p[(p.label_true == true_label) & (p.label_pred == pred_label)].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def typical_sequence(version: tuple, run_id: str, label: int) -> str | None:
+    """The run's most confident correct prediction of ``label``; else any MoCap sequence of it."""
+    import json
+
+    cur = _connection(version).cursor()
+    p = queries.predictions(cur, run_id)
+    ok = p[(p.label_true == label) & (p.label_pred == label)]
+    if not ok.empty:
+        conf = ok.top5.map(lambda s: json.loads(s)[0][1])
+        return str(ok.sequence_id.iloc[int(conf.to_numpy().argmax())])
+    df = queries.sequences(cur, queries.SequenceFilter(activity_id=f"A{label + 1:03d}", source="mocap"), limit=1)
+    return None if df.empty else str(df.sequence_id.iloc[0])
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def joint_difference(version: tuple, a: str, b: str):
+    from flag3d_core.analysis.compare import most_different_joints
+
+    return most_different_joints(joints(version, a), joints(version, b), k=25)
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=4)
+def _loaded_model(version: tuple, run_id: str):
+    from flag3d_core.recognition.runs import load_run_model
+
+    return load_run_model(_connection(version).cursor(), run_id, device=settings().torch_device())
+
+
+def recognise(version: tuple, run_id: str, keys: tuple[str, ...], arrays: tuple) -> list:
+    """Top-5 per skeleton from a recorded run's checkpoint (3D NTU-25 models only)."""
+    from flag3d_core.recognition.data import RecognitionItem
+    from flag3d_core.recognition.upload import top_k
+
+    run, loaded = _loaded_model(version, run_id)
+    if loaded.train_config.layout != "ntu25":
+        raise ValueError(f"run {run_id} is a {loaded.train_config.layout} (2D) model; pick a 3D (in-domain) run "
+                         "to recognise NTU-25 skeletons")
+    items = [RecognitionItem(array=a, label=0, key=k) for k, a in zip(keys, arrays, strict=True)]
+    probs = loaded.predict(items, num_clips=5, device=settings().torch_device())
+    return [(k, top_k(p, 5)) for k, p in zip(keys, probs, strict=True)]

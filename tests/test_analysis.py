@@ -54,3 +54,17 @@ def test_still_sequence_has_no_repetitions():
     r = count_repetitions(np.ones((120, 3)) * 90.0)
     assert r.count == 0 and r.segments == []
     assert estimate_period(np.zeros(100)) is None
+
+
+def test_most_different_joints_finds_the_moving_arm():
+    from flag3d_core.analysis.compare import joint_differences, most_different_joints
+
+    base = _standing(60)
+    moving = base.copy()
+    t = np.linspace(0, 4 * np.pi, 60)
+    for name in ("RElbow", "RWrist"):
+        moving[:, NTU25.index(name), 2] += 0.3 * np.sin(t)
+    shifted = base + np.array([2.0, -1.0, 0.0])  # same motion elsewhere in the room
+    assert np.allclose(joint_differences(base, shifted), 0, atol=1e-6)
+    top = [name for _, name, _ in most_different_joints(base, moving, k=2)]
+    assert set(top) == {"RElbow", "RWrist"}

@@ -49,8 +49,12 @@ def sequence_tracks(con, arrays_dir: Path, sequence_id: str, *, view: str, body_
 
 
 def side_by_side_payload(con, arrays_dir: Path, sequence_ids: list[str], *, view: str, body_model=None,
-                         labels: list[str] | None = None, spacing: float = 1.2) -> dict:
-    """One timeline with the sequences shifted ``spacing`` metres apart along x."""
+                         labels: list[str] | None = None, spacing: float = 1.2,
+                         highlight: list[int] | None = None) -> dict:
+    """One timeline with the sequences shifted ``spacing`` metres apart along x.
+
+    ``highlight``: NTU-25 joint indices the skeleton tracks draw emphasised.
+    """
     tracks: list[Track] = []
     n = len(sequence_ids)
     for i, sid in enumerate(sequence_ids):
@@ -59,6 +63,8 @@ def side_by_side_payload(con, arrays_dir: Path, sequence_ids: list[str], *, view
                                  label=(labels[i] if labels else None)):
             t = dict(t)
             t["x_offset"] = offset
+            if highlight and t["kind"] == "skeleton":
+                t["highlight"] = [int(j) for j in highlight]
             tracks.append(t)
     fps = max(t["fps"] for t in tracks)
     return player_payload(tracks, fps)

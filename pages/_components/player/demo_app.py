@@ -1,0 +1,68 @@
+"""Standalone demo of the 3D player (used by tests/test_player_browser.py and the benchmark).
+
+Run from the repository root:
+    PYTHONPATH=. .venv/bin/streamlit run pages/_components/player/demo_app.py
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from flag3d_core.layouts import SMPL24
+from flag3d_core.viz.player_data import (
+    BodyTemplate,
+    joint_positions,
+    mesh_track,
+    payload_sizes,
+    player_payload,
+    skeleton_track,
+)
+from pages._components.player import player
+from pages._components.player.demo_data import MOTIONS, demo_motion, mannequin, standin_body
+
+FPS = 30.0
+SEQUENCES = {"squat": ("squat",), "arm raise": ("arm raise",),
+             "squat + arm raise": ("squat", "arm raise")}
+LENGTH_S = {"squat": 4.0, "arm raise": 3.0}  # different lengths: the shorter holds its last frame
+assert set(LENGTH_S) == set(MOTIONS)
+# FLAG3D_PLAYER_DEMO_BODY: "mannequin" (default, 644 vertices), "dense" (the mannequin with
+# 6,900 vertices) or "standin" (the project's stand-in SMPL body) -- the last two for benchmarks.
+BODY = os.environ.get("FLAG3D_PLAYER_DEMO_BODY", "mannequin")
+
+
+@st.cache_resource
+def body_model(kind: str) -> BodyTemplate:
+    if kind == "standin":
+        return standin_body()
+    return mannequin(24, 12) if kind == "dense" else mannequin()
+
+
+@st.cache_data
+def build_payload(sequence: str, show: str) -> dict:
+    body = body_model(BODY)
+    tracks = []
+    for name in SEQUENCES[sequence]:
+        m = demo_motion(name, LENGTH_S[name], FPS, body.rest_joints)
+        if show == "mesh":
+            tracks.append(mesh_track(body.template, body.faces, body.weights, body.parents,
+                                     body.rest_joints, m["global_orient"], m["body_pose"],
+                                     m["transl"], fps=FPS, label=name))
+        else:
+            joints = joint_positions(body.rest_joints, body.parents, m["global_orient"],
+                                     m["body_pose"], m["transl"])
+            tracks.append(skeleton_track(joints, SMPL24, fps=FPS, label=name))
+    return player_payload(tracks, fps=FPS)
+
+
+st.set_page_config(page_title="3D player demo", layout="wide")
+st.title("3D player demo")
+left, right = st.columns(2)
+sequence = left.selectbox("Sequence", list(SEQUENCES))
+show = right.radio("Show", ["skeleton", "mesh"], horizontal=True)
+payload = build_payload(sequence, show)
+player(payload, key="player", height=520)
+sizes = payload_sizes(payload)
+st.caption(f"payload {sizes.total / 1024:.1f} KiB: motion {sizes.motion / 1024:.1f} KiB over "
+           f"{sizes.duration_s:.1f} s, sent-once {sizes.static / 1024:.1f} KiB")

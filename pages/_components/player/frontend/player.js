@@ -1,0 +1,339 @@
+// FLAG3D in-browser motion player: a Streamlit (components v1) iframe drawing skeleton and
+// skinned-mesh tracks with three.js. The payload format is built by
+// flag3d_core/viz/player_data.py (read its docstring first). World: metres, z up, floor z = 0.
+import * as THREE from 'three';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+
+// ---- Streamlit component protocol (v1, hand-written: no build step) -------------------------
+function sendToStreamlit(type, data = {}) {
+  window.parent.postMessage({ isStreamlitMessage: true, type, ...data }, '*');
+}
+let frameHeight = 0;
+function setFrameHeight(h) {
+  if (h !== frameHeight) { frameHeight = h; sendToStreamlit('streamlit:setFrameHeight', { height: h }); }
+}
+
+// ---- software WebGL (no GPU: SwiftShader, llvmpipe) gets a lighter setup ------------------
+// There the iframe's drawing competes for the CPU with Streamlit on the same page, so: no
+// multisampling, Lambert instead of PBR shading, and fewer frames per second.
+function softwareWebGL() {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+  } catch { return false; }
+}
+const SOFTWARE = softwareWebGL();
+const Material = SOFTWARE ? THREE.MeshLambertMaterial : THREE.MeshStandardMaterial;
+const shading = (params) => (SOFTWARE ? params : { roughness: 0.6, metalness: 0.0, ...params });
+// Draw at most ~30 (software: ~20) times a second; the data is usually 30 fps.
+const MIN_FRAME_MS = SOFTWARE ? 48 : 30;
+
+// ---- binary arrays: {dtype, shape, data: base64 little-endian[, scale]} ----------------------
+// Typed arrays use the platform byte order; every browser platform in use is little-endian.
+const TYPED = { float32: Float32Array, int16: Int16Array, uint16: Uint16Array,
+  uint32: Uint32Array, uint8: Uint8Array };
+function decode(enc) {
+  const bin = atob(enc.data);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const raw = new TYPED[enc.dtype](bytes.buffer);  // fresh buffer: offset 0, aligned
+  if (enc.scale === undefined) return raw;
+  const out = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw[i] * enc.scale;
+  return out;
+}
+
+// Frame f and blend factor a at time t (s); past the end a track holds its last frame.
+function frameAt(t, fps, n) {
+  const x = Math.min(Math.max(t * fps, 0), n - 1);
+  const f = Math.floor(x);
+  return [f, Math.min(f + 1, n - 1), x - f];
+}
+
+// ---- skeleton track: spheres at joints, cylinders along bones --------------------------------
+const Y_AXIS = new THREE.Vector3(0, 1, 0);
+class SkeletonTrack {
+  constructor(track) {
+    this.fps = track.fps; this.n = track.n_frames; this.dx = track.x_offset;
+    [, this.J] = track.joints.shape;
+    this.joints = decode(track.joints);  // (T*J*3) metres
+    this.edges = track.edges;
+    const color = new THREE.Color(track.color);
+    const mat = new Material(shading({ color }));
+    this.balls = new THREE.InstancedMesh(new THREE.SphereGeometry(0.028, 12, 8), mat, this.J);
+    this.sticks = new THREE.InstancedMesh(
+      new THREE.CylinderGeometry(0.016, 0.016, 1, 8), mat, Math.max(this.edges.length, 1));
+    for (const m of [this.balls, this.sticks]) m.frustumCulled = false;
+    this.object = new THREE.Group();
+    this.object.add(this.balls, this.sticks);
+    this.pos = new Float32Array(this.J * 3);
+    this._m = new THREE.Matrix4(); this._q = new THREE.Quaternion();
+    this._a = new THREE.Vector3(); this._b = new THREE.Vector3(); this._s = new THREE.Vector3();
+  }
+  update(t) {
+    const [f0, f1, a] = frameAt(t, this.fps, this.n);
+    const o0 = f0 * this.J * 3, o1 = f1 * this.J * 3, P = this.pos, X = this.joints;
+    for (let i = 0; i < this.J * 3; i++) P[i] = X[o0 + i] * (1 - a) + X[o1 + i] * a;
+    for (let j = 0; j < this.J; j++) P[3 * j] += this.dx;
+    const { _m: m, _q: q, _a: pa, _b: pb, _s: s } = this;
+    for (let j = 0; j < this.J; j++) {
+      this.balls.setMatrixAt(j, m.makeTranslation(P[3 * j], P[3 * j + 1], P[3 * j + 2]));
+    }
+    this.edges.forEach(([c, p], e) => {
+      pa.fromArray(P, 3 * c); pb.fromArray(P, 3 * p);
+      const len = pa.distanceTo(pb);
+      q.setFromUnitVectors(Y_AXIS, pb.sub(pa).normalize());
+      pa.addScaledVector(pb, len / 2);  // midpoint (pb is now the unit direction)
+      this.sticks.setMatrixAt(e, m.compose(pa, q, s.set(1, len, 1)));
+    });
+    this.balls.instanceMatrix.needsUpdate = true;
+    this.sticks.instanceMatrix.needsUpdate = true;
+  }
+  points() {  // current joint positions, for framing the camera
+    const out = [];
+    for (let j = 0; j < this.J; j++) out.push(new THREE.Vector3().fromArray(this.pos, 3 * j));
+    return out;
+  }
+}
+
+// ---- mesh track: three.js SkinnedMesh, bones posed from per-frame quaternions ----------------
+class MeshTrack {
+  constructor(track, body) {
+    this.fps = track.fps; this.n = track.n_frames; this.dx = track.x_offset;
+    this.rest = decode(body.rest_joints);  // (24*3)
+    this.parents = body.parents;
+    this.J = this.parents.length;
+    this.transl = decode(track.transl);  // (T*3)
+    this.quats = decode(track.rotations);  // (T*J*4) x,y,z,w dequantised
+    for (let i = 0; i < this.quats.length; i += 4) {  // int16 -> unit quaternions, once
+      const q = this.quats;
+      const r = Math.hypot(q[i], q[i + 1], q[i + 2], q[i + 3]) || 1;
+      q[i] /= r; q[i + 1] /= r; q[i + 2] /= r; q[i + 3] /= r;
+    }
+    const geom = new THREE.BufferGeometry();
+    geom.setAttribute('position', new THREE.BufferAttribute(body.decoded.template, 3));
+    geom.setIndex(new THREE.BufferAttribute(body.decoded.faces, 1));
+    geom.setAttribute('skinIndex', new THREE.BufferAttribute(body.decoded.skinIndex, 4));
+    geom.setAttribute('skinWeight', new THREE.BufferAttribute(body.decoded.skinWeight, 4));
+    geom.computeVertexNormals();
+    // Bones: local offset rest_j - rest_parent, rotation q_j; the root sits at
+    // rest_0 + transl + x_offset. Inverse bind matrices translate(-rest_j), bind matrix identity:
+    // skin_j = world_j @ translate(-rest_j), exactly SMPL's linear blend skinning.
+    const R = this.rest;
+    this.bones = this.parents.map(() => new THREE.Bone());
+    const inverses = [];
+    this.parents.forEach((p, j) => {
+      const b = this.bones[j];
+      if (p >= 0) {
+        b.position.set(R[3 * j] - R[3 * p], R[3 * j + 1] - R[3 * p + 1], R[3 * j + 2] - R[3 * p + 2]);
+        this.bones[p].add(b);
+      }
+      inverses.push(new THREE.Matrix4().makeTranslation(-R[3 * j], -R[3 * j + 1], -R[3 * j + 2]));
+    });
+    this.mesh = new THREE.SkinnedMesh(geom, new Material(shading({
+      color: new THREE.Color(track.color), side: THREE.DoubleSide })));
+    this.mesh.frustumCulled = false;  // bones move it away from its rest bounds
+    this.mesh.add(this.bones[0]);
+    this.mesh.bind(new THREE.Skeleton(this.bones, inverses), new THREE.Matrix4());
+    this.object = this.mesh;
+    this._qa = new THREE.Quaternion(); this._qb = new THREE.Quaternion();
+  }
+  update(t) {
+    const [f0, f1, a] = frameAt(t, this.fps, this.n);
+    const Q = this.quats, T = this.transl, R = this.rest;
+    for (let j = 0; j < this.J; j++) {
+      this._qa.fromArray(Q, (f0 * this.J + j) * 4);
+      this._qb.fromArray(Q, (f1 * this.J + j) * 4);
+      this.bones[j].quaternion.slerpQuaternions(this._qa, this._qb, a);
+    }
+    const lerp = (k) => T[3 * f0 + k] * (1 - a) + T[3 * f1 + k] * a;
+    this.bones[0].position.set(R[0] + lerp(0) + this.dx, R[1] + lerp(1), R[2] + lerp(2));
+  }
+  points() {
+    this.mesh.updateMatrixWorld(true);
+    return this.bones.map((b) => new THREE.Vector3().setFromMatrixPosition(b.matrixWorld));
+  }
+}
+
+// ---- scene -----------------------------------------------------------------------------------
+const view = document.getElementById('view');
+const ui = {
+  play: document.getElementById('play'), scrub: document.getElementById('scrub'),
+  speed: document.getElementById('speed'), frame: document.getElementById('frame'),
+  fit: document.getElementById('fit'), legend: document.getElementById('legend'),
+  msg: document.getElementById('msg'),
+};
+let renderer = null;
+try {
+  renderer = new THREE.WebGLRenderer({ antialias: !SOFTWARE });
+  document.body.dataset.webgl = SOFTWARE ? 'software' : 'ok';
+} catch (err) {
+  document.body.dataset.webgl = 'none';
+  ui.msg.style.display = 'flex';
+  ui.msg.textContent = `3D view unavailable: WebGL could not start (${err.message}).`;
+}
+const scene = new THREE.Scene();
+scene.background = new THREE.Color(0xf3f4f6);
+const camera = new THREE.PerspectiveCamera(40, 1, 0.05, 200);
+camera.up.set(0, 0, 1);  // z up
+camera.position.set(0, -5, 2);
+const sky = new THREE.HemisphereLight(0xffffff, 0x8d8d8d, 1.6);
+sky.position.set(0, 0, 1);  // sky above, ground below (z up)
+scene.add(sky);
+const sun = new THREE.DirectionalLight(0xffffff, 1.8);
+sun.position.set(3, -4, 6);
+scene.add(sun);
+const grid = new THREE.GridHelper(10, 20, 0x9ca3af, 0xd1d5db);
+grid.rotation.x = Math.PI / 2;  // GridHelper lies in xz; the floor is the xy plane (z = 0)
+scene.add(grid);
+let controls = null;
+if (renderer) {
+  view.prepend(renderer.domElement);
+  controls = new OrbitControls(camera, renderer.domElement);
+  controls.target.set(0, 0, 1);
+  controls.enableDamping = true;
+  controls.dampingFactor = 0.15;
+  // The camera as text, for tests and debugging (it must survive reruns).
+  controls.addEventListener('change', () => {
+    dirty = true;
+    document.body.dataset.camera = camera.position.toArray().map((v) => v.toFixed(3)).join(',');
+  });
+}
+
+let dirty = true;  // the picture is out of date
+const state = { id: null, tracks: [], fps: 30, nFrames: 1, duration: 0, time: 0,
+  playing: true, speed: 1, framed: false };
+
+function fitCamera() {
+  const box = new THREE.Box3();
+  for (const tr of state.tracks) for (const p of tr.points()) box.expandByPoint(p);
+  if (box.isEmpty() || !controls) return;
+  const c = box.getCenter(new THREE.Vector3()), size = box.getSize(new THREE.Vector3());
+  const fit = Math.max(size.x / camera.aspect, size.z, 1.0) * 1.15;  // to fill the view
+  const d = fit / (2 * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2))) + size.y / 2;
+  controls.target.copy(c);
+  camera.position.set(c.x + 0.25 * d, c.y - d, c.z + 0.35 * d);
+  controls.update();
+}
+
+function loadPayload(p) {
+  const t0 = performance.now();
+  for (const tr of state.tracks) {
+    scene.remove(tr.object);
+    tr.object.traverse((o) => { o.geometry?.dispose(); o.material?.dispose?.(); o.skeleton?.dispose(); });
+  }
+  const bodies = (p.bodies || []).map((b) => ({ ...b, decoded: {  // decoded once, shared
+    template: decode(b.template), faces: decode(b.faces),
+    skinIndex: Uint16Array.from(decode(b.skin_index)), skinWeight: decode(b.skin_weight) } }));
+  state.tracks = p.tracks.map((t) => (t.kind === 'mesh'
+    ? new MeshTrack(t, bodies[t.body]) : new SkeletonTrack(t)));
+  for (const tr of state.tracks) scene.add(tr.object);
+  state.id = p.id; state.fps = p.fps; state.nFrames = p.n_frames; state.duration = p.duration;
+  // A new sequence keeps the camera and the playback time (clamped), so switching
+  // skeleton <-> mesh of the same motion continues where it was.
+  state.time = Math.min(state.time, p.duration);
+  ui.scrub.max = String(Math.max(p.n_frames - 1, 0));
+  ui.legend.replaceChildren(...p.tracks.map((t) => {
+    const s = document.createElement('span');
+    const i = document.createElement('i');
+    i.style.background = t.color;
+    s.append(i, t.label || t.kind);
+    return s;
+  }));
+  updateTracks();
+  if (!state.framed) { fitCamera(); state.framed = true; }
+  document.body.dataset.loadMs = (performance.now() - t0).toFixed(1);  // timing, for benchmarks
+  state.timeFirstRender = true;
+  document.body.dataset.payloadId = p.id;
+}
+
+function currentFrame() {
+  return Math.min(Math.floor(state.time * state.fps + 1e-6), state.nFrames - 1);
+}
+function updateTracks() {
+  dirty = true;
+  for (const tr of state.tracks) tr.update(state.time);
+  const f = currentFrame();
+  ui.scrub.value = String(f);
+  ui.frame.textContent = `${f + 1} / ${state.nFrames}  ${state.time.toFixed(2)} s`;
+  document.body.dataset.frame = String(f);
+}
+function setPlaying(on) {
+  state.playing = on;
+  ui.play.innerHTML = on ? '&#10074;&#10074;' : '&#9654;';
+  ui.play.setAttribute('aria-label', on ? 'pause' : 'play');
+  document.body.dataset.playing = String(on);
+}
+
+ui.play.addEventListener('click', () => setPlaying(!state.playing));
+ui.scrub.addEventListener('input', () => {
+  state.time = Number(ui.scrub.value) / state.fps;
+  updateTracks();
+});
+ui.speed.addEventListener('change', () => { state.speed = Number(ui.speed.value); });
+ui.fit.addEventListener('click', fitCamera);
+window.addEventListener('keydown', (e) => {
+  if (e.code === 'Space' && e.target === document.body) { e.preventDefault(); setPlaying(!state.playing); }
+});
+
+function resize() {
+  if (!renderer) return;
+  const w = view.clientWidth, h = view.clientHeight;
+  if (w === 0 || h === 0) return;
+  renderer.setPixelRatio(SOFTWARE ? 1 : Math.min(window.devicePixelRatio || 1, 2));
+  renderer.setSize(w, h, false);
+  renderer.domElement.style.width = `${w}px`;
+  renderer.domElement.style.height = `${h}px`;
+  camera.aspect = w / h;
+  camera.updateProjectionMatrix();
+  dirty = true;
+}
+new ResizeObserver(resize).observe(view);
+
+// Draw on demand only (playing, camera moving, scrubbing, resizing), at most 1/MIN_FRAME_MS.
+let last = performance.now(), lastDraw = -Infinity;
+function tick(now) {
+  requestAnimationFrame(tick);
+  const dt = Math.min((now - last) / 1000, 0.1);  // a hidden tab does not jump ahead
+  last = now;
+  if (state.playing && state.tracks.length) {
+    state.time += dt * state.speed;
+    if (state.time > state.duration) state.time = 0;  // the shared timeline loops
+    dirty = true;
+  }
+  if (!renderer || now - lastDraw < MIN_FRAME_MS) return;
+  if (controls.update()) dirty = true;  // damping still moving the camera
+  if (!dirty) return;
+  if (state.playing) updateTracks();
+  dirty = false; lastDraw = now;
+  const t0 = performance.now();
+  renderer.render(scene, camera);
+  if (state.timeFirstRender) {  // includes compiling shaders for new materials
+    state.timeFirstRender = false;
+    document.body.dataset.firstRenderMs = (performance.now() - t0).toFixed(1);
+  }
+}
+requestAnimationFrame(tick);
+
+window.addEventListener('message', (ev) => {
+  const msg = ev.data;
+  if (!msg || msg.type !== 'streamlit:render') return;
+  const args = msg.args || {};
+  setFrameHeight(Number(args.height) || 480);
+  const p = args.payload;
+  if (!p || !p.tracks) return;
+  if (p.id !== state.id) {  // same id on a rerun: keep everything (camera, time, play state)
+    try { loadPayload(p); } catch (err) {
+      ui.msg.style.display = 'flex';
+      ui.msg.textContent = `Could not load the motion: ${err.message}`;
+      throw err;
+    }
+    if (state.tracks.length && args.autoplay === false) setPlaying(false);
+  }
+});
+setPlaying(true);
+sendToStreamlit('streamlit:componentReady', { apiVersion: 1 });
