@@ -1,0 +1,84 @@
+"""The flag3d command line: ingest summary and exit codes, --json output, catalog queries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from flag3d_core.body import write_standin
+from flag3d_core.cli import main
+from tests.helpers import make_tiny_flag3d
+
+
+@pytest.fixture()
+def env(tmp_path, monkeypatch):
+    root = tmp_path / "release"
+    make_tiny_flag3d(root, performers=(1, 2, 5), activities=(1, 8, 45), reps=(1,))
+    write_standin(tmp_path / "body")
+    monkeypatch.setenv("FLAG3D_BODY_MODELS", str(tmp_path / "body"))
+    monkeypatch.setenv("FLAG3D_CATALOG", str(tmp_path / "cat" / "catalog.duckdb"))
+    return tmp_path, root
+
+
+def _json(capsys) -> dict:
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_ingest_root_then_query(env, capsys):
+    tmp, root = env
+    assert main(["ingest", "flag3d", "--root", str(root), "--json"]) == 0
+    out = _json(capsys)
+    assert out["ingested"] == 9 + 18 + 9 and out["skipped"] == 0 and out["smpl"] == 9
+    assert main(["catalog", "stats", "--json"]) == 0
+    st = _json(capsys)
+    assert st["sequences"] == 36 and st["by_source"] == {"mocap": 9, "real": 9, "render": 18}
+    assert main(["catalog", "sequences", "--body-part", "hip", "--split", "test", "--source", "mocap",
+                 "--json"]) == 0
+    seqs = _json(capsys)
+    assert seqs["total"] == 2 and {s["performer"] for s in seqs["sequences"]} == {"P001", "P005"}
+    assert main(["catalog", "sequences", "--activity", "A008", "--limit", "1", "--json"]) == 0
+    one = _json(capsys)
+    assert one["returned"] == 1 and one["total"] == 12  # 3 mocap + 6 render + 3 real
+    assert main(["--catalog", str(tmp / "cat" / "catalog.duckdb"), "catalog", "stats"]) == 0
+    assert "sequences: 36" in capsys.readouterr().out
+
+
+def test_explicit_parts_and_file_level_error_exits_nonzero(env, capsys):
+    tmp, root = env
+    assert main(["ingest", "flag3d", "--skeleton", str(root / "flag3d_keypoint.pkl"), "--json"]) == 0
+    catalog = tmp / "cat" / "catalog.duckdb"
+    before = hashlib.sha256(catalog.read_bytes()).hexdigest()
+    capsys.readouterr()
+    bad = tmp / "empty.pkl"
+    bad.write_bytes(b"")
+    assert main(["ingest", "flag3d", "--skeleton", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "empty.pkl" in err and "error" in err
+    assert hashlib.sha256(catalog.read_bytes()).hexdigest() == before
+    assert main(["ingest", "flag3d", "--skeleton", str(tmp / "missing.pkl")]) == 2
+    assert "missing.pkl" in capsys.readouterr().err
+
+
+def test_per_sequence_problems_are_skipped_with_reason(env, capsys):
+    import pickle
+
+    import numpy as np
+
+    tmp, root = env
+    data = pickle.loads((root / "flag3d_keypoint.pkl").read_bytes())
+    data["annotations"][0]["keypoint"] = np.zeros((1, 40, 24, 3), np.float32)  # wrong joint count
+    data["annotations"][1]["label"] = 77  # out of range
+    (tmp / "bad.pkl").write_bytes(pickle.dumps(data))
+    assert main(["ingest", "flag3d", "--skeleton", str(tmp / "bad.pkl"), "--json"]) == 0
+    out = _json(capsys)
+    assert out["ingested"] == 7 and out["skipped"] == 2
+    reasons = " ".join(r["reason"] for r in out["skipped_reasons"])
+    assert "25" in reasons and "77" in reasons
+
+
+def test_missing_catalog_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FLAG3D_CATALOG", str(tmp_path / "none.duckdb"))
+    assert main(["catalog", "stats"]) == 2
+    assert "make app" in capsys.readouterr().err
