@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import streamlit as st
 import streamlit.components.v1 as components
 
 FRONTEND_DIR = Path(__file__).resolve().parent / "frontend"
@@ -37,8 +38,9 @@ def player(payload: dict[str, Any], key: str | None = None, height: int = 480,
         autoplay: start playing when a new payload arrives.
     """
     if not frontend_ready():
-        raise FileNotFoundError(
-            f"three.js is missing under {FRONTEND_DIR / 'node_modules'}: run "
-            "`npm ci --prefix pages/_components/player/frontend` (or `make`)")
+        st.error(f"The 3D player cannot start: three.js is missing under "
+                 f"`{FRONTEND_DIR / 'node_modules'}`. Run "
+                 "`npm ci --prefix pages/_components/player/frontend` (or `make`).")
+        return
     _component(payload=payload, height=int(height), autoplay=bool(autoplay), key=key,
                default=None)

@@ -25,6 +25,7 @@ from pages._components.player.demo_data import MOTIONS, demo_motion, mannequin, 
 FPS = 30.0
 SEQUENCES = {"squat": ("squat",), "arm raise": ("arm raise",),
              "squat + arm raise": ("squat", "arm raise")}
+SPACING = 1.6  # metres between sequences shown side by side
 LENGTH_S = {"squat": 4.0, "arm raise": 3.0}  # different lengths: the shorter holds its last frame
 assert set(LENGTH_S) == set(MOTIONS)
 # FLAG3D_PLAYER_DEMO_BODY: "mannequin" (default, 644 vertices), "dense" (the mannequin with
@@ -43,16 +44,21 @@ def body_model(kind: str) -> BodyTemplate:
 def build_payload(sequence: str, show: str) -> dict:
     body = body_model(BODY)
     tracks = []
-    for name in SEQUENCES[sequence]:
+    names = SEQUENCES[sequence]
+    for i, name in enumerate(names):
         m = demo_motion(name, LENGTH_S[name], FPS, body.rest_joints)
-        if show == "mesh":
+        x_offset = (i - (len(names) - 1) / 2) * SPACING
+        if show in ("mesh", "both"):
             tracks.append(mesh_track(body.template, body.faces, body.weights, body.parents,
                                      body.rest_joints, m["global_orient"], m["body_pose"],
-                                     m["transl"], fps=FPS, label=name))
-        else:
+                                     m["transl"], fps=FPS, label=name, x_offset=x_offset))
+        if show in ("skeleton", "both"):
             joints = joint_positions(body.rest_joints, body.parents, m["global_orient"],
                                      m["body_pose"], m["transl"])
-            tracks.append(skeleton_track(joints, SMPL24, fps=FPS, label=name))
+            wrists = (SMPL24.index("left_wrist"), SMPL24.index("right_wrist"))
+            tracks.append(skeleton_track(joints, SMPL24, fps=FPS, label=f"{name} joints",
+                                         x_offset=x_offset,
+                                         highlight=wrists if name == "arm raise" else ()))
     return player_payload(tracks, fps=FPS)
 
 
@@ -60,7 +66,7 @@ st.set_page_config(page_title="3D player demo", layout="wide")
 st.title("3D player demo")
 left, right = st.columns(2)
 sequence = left.selectbox("Sequence", list(SEQUENCES))
-show = right.radio("Show", ["skeleton", "mesh"], horizontal=True)
+show = right.radio("Show", ["skeleton", "mesh", "both"], horizontal=True)
 payload = build_payload(sequence, show)
 player(payload, key="player", height=520)
 sizes = payload_sizes(payload)

@@ -40,6 +40,7 @@ function decode(enc) {
   const bin = atob(enc.data);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  if (!TYPED[enc.dtype]) throw new Error(`unsupported array dtype ${enc.dtype}`);
   const raw = new TYPED[enc.dtype](bytes.buffer);  // fresh buffer: offset 0, aligned
   if (enc.scale === undefined) return raw;
   const out = new Float32Array(raw.length);
@@ -56,6 +57,7 @@ function frameAt(t, fps, n) {
 
 // ---- skeleton track: spheres at joints, cylinders along bones --------------------------------
 const Y_AXIS = new THREE.Vector3(0, 1, 0);
+const HIGHLIGHT_COLOR = 0xe11d48;
 class SkeletonTrack {
   constructor(track) {
     this.fps = track.fps; this.n = track.n_frames; this.dx = track.x_offset;
@@ -63,11 +65,16 @@ class SkeletonTrack {
     this.joints = decode(track.joints);  // (T*J*3) metres
     this.edges = track.edges;
     const color = new THREE.Color(track.color);
-    const mat = new Material(shading({ color }));
-    this.balls = new THREE.InstancedMesh(new THREE.SphereGeometry(0.028, 12, 8), mat, this.J);
-    this.sticks = new THREE.InstancedMesh(
-      new THREE.CylinderGeometry(0.016, 0.016, 1, 8), mat, Math.max(this.edges.length, 1));
+    // Joints carry per-instance colours (white material): the track colour, or a signal colour
+    // for highlighted joints (track.highlight, joint indices), which are also drawn larger.
+    this.balls = new THREE.InstancedMesh(new THREE.SphereGeometry(0.028, 12, 8),
+      new Material(shading({ color: 0xffffff })), this.J);
+    this.sticks = new THREE.InstancedMesh(new THREE.CylinderGeometry(0.016, 0.016, 1, 8),
+      new Material(shading({ color })), Math.max(this.edges.length, 1));
     for (const m of [this.balls, this.sticks]) m.frustumCulled = false;
+    this.big = new Set(track.highlight || []);
+    const signal = new THREE.Color(HIGHLIGHT_COLOR);
+    for (let j = 0; j < this.J; j++) this.balls.setColorAt(j, this.big.has(j) ? signal : color);
     this.object = new THREE.Group();
     this.object.add(this.balls, this.sticks);
     this.pos = new Float32Array(this.J * 3);
@@ -81,7 +88,9 @@ class SkeletonTrack {
     for (let j = 0; j < this.J; j++) P[3 * j] += this.dx;
     const { _m: m, _q: q, _a: pa, _b: pb, _s: s } = this;
     for (let j = 0; j < this.J; j++) {
-      this.balls.setMatrixAt(j, m.makeTranslation(P[3 * j], P[3 * j + 1], P[3 * j + 2]));
+      m.makeTranslation(P[3 * j], P[3 * j + 1], P[3 * j + 2]);
+      if (this.big.has(j)) m.scale(s.set(1.9, 1.9, 1.9));
+      this.balls.setMatrixAt(j, m);
     }
     this.edges.forEach(([c, p], e) => {
       pa.fromArray(P, 3 * c); pb.fromArray(P, 3 * p);
@@ -209,12 +218,20 @@ const state = { id: null, tracks: [], fps: 30, nFrames: 1, duration: 0, time: 0,
   playing: true, speed: 1, framed: false };
 
 function fitCamera() {
+  // Frame the whole motion: joints at 12 times across the timeline, plus a margin for flesh.
   const box = new THREE.Box3();
-  for (const tr of state.tracks) for (const p of tr.points()) box.expandByPoint(p);
+  for (let k = 0; k <= 11; k++) {
+    for (const tr of state.tracks) {
+      tr.update((state.duration * k) / 11);
+      for (const p of tr.points()) box.expandByPoint(p);
+    }
+  }
+  updateTracks();  // back to the current time
+  box.expandByScalar(0.12);
   if (box.isEmpty() || !controls) return;
   const c = box.getCenter(new THREE.Vector3()), size = box.getSize(new THREE.Vector3());
-  const fit = Math.max(size.x / camera.aspect, size.z, 1.0) * 1.15;  // to fill the view
-  const d = fit / (2 * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2))) + size.y / 2;
+  const fit = Math.max(size.x / camera.aspect, size.z, 1.0) * 1.05;  // to fill the view
+  const d = fit / (2 * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2))) + size.y * 0.3;
   controls.target.copy(c);
   camera.position.set(c.x + 0.25 * d, c.y - d, c.z + 0.35 * d);
   controls.update();
@@ -231,7 +248,14 @@ function loadPayload(p) {
     skinIndex: Uint16Array.from(decode(b.skin_index)), skinWeight: decode(b.skin_weight) } }));
   state.tracks = p.tracks.map((t) => (t.kind === 'mesh'
     ? new MeshTrack(t, bodies[t.body]) : new SkeletonTrack(t)));
-  for (const tr of state.tracks) scene.add(tr.object);
+  // A mesh with a skeleton at the same place ("both" view) turns translucent so the bones show.
+  const skeletonAt = new Set(p.tracks.filter((t) => t.kind === 'skeleton').map((t) => t.x_offset));
+  for (const tr of state.tracks) {
+    if (tr instanceof MeshTrack && skeletonAt.has(tr.dx)) {
+      Object.assign(tr.mesh.material, { transparent: true, opacity: 0.45, depthWrite: false });
+    }
+    scene.add(tr.object);
+  }
   state.id = p.id; state.fps = p.fps; state.nFrames = p.n_frames; state.duration = p.duration;
   // A new sequence keeps the camera and the playback time (clamped), so switching
   // skeleton <-> mesh of the same motion continues where it was.
@@ -245,7 +269,7 @@ function loadPayload(p) {
     return s;
   }));
   updateTracks();
-  if (!state.framed) { fitCamera(); state.framed = true; }
+  if (!state.framed) resize();  // frames the camera once the view has a size
   document.body.dataset.loadMs = (performance.now() - t0).toFixed(1);  // timing, for benchmarks
   state.timeFirstRender = true;
   document.body.dataset.payloadId = p.id;
@@ -291,6 +315,7 @@ function resize() {
   camera.aspect = w / h;
   camera.updateProjectionMatrix();
   dirty = true;
+  if (!state.framed && state.tracks.length) { state.framed = true; fitCamera(); }
 }
 new ResizeObserver(resize).observe(view);
 
