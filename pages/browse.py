@@ -83,7 +83,7 @@ sel = st.dataframe(shown, width="stretch", hide_index=True, on_select="rerun",
 rows = sel.selection.rows if sel is not None else []
 if rows:
     row = shown.iloc[rows[0]]
-    st.page_link("pages/sequence.py", label=f"Open {row['name']} in the player", icon="▶️",
+    st.page_link("pages/sequence.py", label=f"Open {row['name']} in the player", icon=":material/play_circle:",
                  query_params={"seq": row["sequence_id"]})
 else:
     st.caption("Select a row to open the sequence in the player.")

@@ -29,7 +29,8 @@ with right:
     st.plotly_chart(bar_counts(_state.split_counts(version), "split",
                                "Sequences per protocol split", color="source"), width="stretch")
 
-df = _state.counts_by(version, ("activity",), source="mocap")
+df = _state.counts_by(version, ("activity_id", "activity"), source="mocap")
+df["activity"] = df.activity_id + " · " + df.activity
 st.plotly_chart(bar_counts(df, "activity", "MoCap sequences per activity", horizontal=True,
                            height=max(400, 16 * len(df))), width="stretch")
 

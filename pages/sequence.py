@@ -21,12 +21,13 @@ if not ids:
     st.warning("The catalog has no sequences with 3D data to play.")
     st.stop()
 
-top = st.columns([3, 2, 1])
-seq_id = top[0].selectbox("Sequence", ids, index=0, key="seq", bind="query-params",
-                          format_func=_state.short_label)
+top = st.columns([5, 4, 3])
+# Bound widgets serialise their formatted value into the URL: the ids are shown as they are, so
+# links built elsewhere (?seq=flag3d/mocap/...) select them.
+seq_id = top[0].selectbox("Sequence", ids, index=0, key="seq", bind="query-params")
 others = [i for i in ids if i != seq_id]
 compare = top[1].multiselect("Compare side by side with", others, key="cmp", bind="query-params",
-                             max_selections=3, format_func=_state.short_label,
+                             max_selections=3,
                              placeholder="e.g. the same activity by another performer")
 view = top[2].segmented_control("Show", ["skeleton", "mesh", "both"], default="mesh", key="view",
                                 bind="query-params") or "mesh"

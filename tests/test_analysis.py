@@ -68,3 +68,9 @@ def test_most_different_joints_finds_the_moving_arm():
     assert np.allclose(joint_differences(base, shifted), 0, atol=1e-6)
     top = [name for _, name, _ in most_different_joints(base, moving, k=2)]
     assert set(top) == {"RElbow", "RWrist"}
+
+
+def test_tiny_jitter_is_not_counted_as_repetitions():
+    rng = np.random.default_rng(1)
+    curves = 90 + rng.normal(0, 0.01, (200, 9))  # sub-degree sensor noise only
+    assert count_repetitions(curves).count == 0

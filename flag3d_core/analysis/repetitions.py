@@ -24,12 +24,16 @@ class Repetitions:
     signal: np.ndarray  # (T,) the 1-D signal that was counted on
 
 
-def principal_signal(curves: np.ndarray, sigma: float = 2.0) -> np.ndarray:
-    """First principal component of (T, D) curves after smoothing and standardising; (T,)."""
+def principal_signal(curves: np.ndarray, sigma: float = 2.0, min_std: float = 1.0) -> np.ndarray:
+    """First principal component of (T, D) curves after smoothing and standardising; (T,).
+
+    Curves that hardly move (std below ``min_std``, e.g. 1 degree) are left out, so that
+    standardising does not blow sensor noise up into a signal.
+    """
     x = gaussian_filter1d(np.asarray(curves, dtype=np.float64), sigma=sigma, axis=0)
     x = x - x.mean(axis=0)
     std = x.std(axis=0)
-    keep = std > 1e-6
+    keep = std > min_std
     if not keep.any():
         return np.zeros(len(x))
     x = x[:, keep] / std[keep]
