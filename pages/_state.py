@@ -15,6 +15,25 @@ from flag3d_core.catalog import queries
 from flag3d_core.settings import Settings, load_settings
 
 
+def _leave_pages_directory_mode() -> None:
+    """Run every page through app.py's st.navigation, also on a cold server.
+
+    Streamlit treats a ``pages/`` folder beside the entry point as a legacy multipage app until
+    ``st.navigation`` has been called once in the process: on a fresh server, a shared link to
+    /browse would run pages/browse.py on its own (raw file list in the sidebar, no page config).
+    Every page imports this module first, so the first such run switches the mode off and reruns
+    through app.py, which resolves the same URL path.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_pages_directory_mode()
+
+
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     return load_settings()
@@ -321,6 +340,8 @@ def heatmap_cell(event) -> tuple[int, int] | None:
     if not points:
         return None
     data = points[0].get("customdata")
+    if isinstance(data, dict):  # the frontend sends arrays as {"0": a, "1": b}
+        data = [data[k] for k in sorted(data, key=int)]
     if data is None or len(data) < 2:
         return None
     return int(data[0]), int(data[1])

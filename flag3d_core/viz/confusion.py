@@ -61,9 +61,19 @@ def confusion_heatmap(cm: np.ndarray, class_names: Sequence[str], groups: Sequen
         z=m, x=labels, y=labels, customdata=custom,
         colorscale="RdBu" if diverging else "Blues", zmid=0 if diverging else None,
         zmin=-zmax if diverging else 0, zmax=zmax,
-        hovertemplate="true: %{y}<br>predicted: %{x}<br>value: %{z:.2f}<extra></extra>",
+        hoverinfo="skip",  # the invisible cell markers above carry hover and click
         colorbar=dict(title="share of row" if normalise and not diverging else "count"),
     ))
+    # Heatmap cells are not selectable in plotly: an invisible square marker over every cell
+    # makes a click a point selection carrying (true, pred) in its customdata.
+    xs, ys = np.meshgrid(np.arange(len(order)), np.arange(len(order)))
+    fig.add_trace(go.Scatter(
+        x=[labels[i] for i in xs.ravel()], y=[labels[i] for i in ys.ravel()], mode="markers",
+        marker=dict(symbol="square", size=max(6, int(0.8 * (height - 200) / len(order))),
+                    color="rgba(0,0,0,0)"),
+        customdata=custom.reshape(-1, 2), text=[f"{v:.2f}" for v in m.ravel()],
+        hovertemplate="true: %{y}<br>predicted: %{x}<br>value: %{text}<extra></extra>",
+        showlegend=False, name="cells"))
     for name, s, e in spans:
         for pos in (s - 0.5,):
             if s > 0:
@@ -73,8 +83,12 @@ def confusion_heatmap(cm: np.ndarray, class_names: Sequence[str], groups: Sequen
                               line=dict(color="#444", width=1))
         fig.add_annotation(x=(s + e - 1) / 2, y=-1.5, text=name, showarrow=False, yref="y",
                            font=dict(size=10), yanchor="bottom")
-    fig.update_yaxes(autorange="reversed", tickfont=dict(size=8), title="ground truth")
-    fig.update_xaxes(tickfont=dict(size=8), tickangle=60, title="prediction", side="bottom")
+    # Every class labelled (plotly would skip every other one at 60 classes).
+    # Tight ranges: the marker layer must not pad the axes past the cells.
+    k = len(order)
+    fig.update_yaxes(range=[k - 0.5, -0.5], tickfont=dict(size=8), title="ground truth", dtick=1)
+    fig.update_xaxes(range=[-0.5, k - 0.5], tickfont=dict(size=8), tickangle=60, title="prediction",
+                     side="bottom", dtick=1)
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=60, b=10))
     return fig
 
