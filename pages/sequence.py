@@ -1,11 +1,10 @@
 """Sequence: a 3D player in the browser (skeleton and body mesh), side-by-side comparison,
 joint-angle curves with the repetitions found, the metadata and instruction, render and export."""
 
-import numpy as np
 import streamlit as st
 
 from flag3d_core.analysis.joint_angles import joint_angles
-from flag3d_core.analysis.repetitions import count_repetitions
+from flag3d_core.analysis.repetitions import count_repetitions_in_joints
 from flag3d_core.catalog import queries
 from flag3d_core.catalog.load import available_kinds, load_joints
 from flag3d_core.viz.motion_charts import joint_angle_figure
@@ -65,10 +64,11 @@ with right:
 
 joints = load_joints(cur, s.arrays_dir, seq_id)
 angles = joint_angles(joints)
-reps = count_repetitions(np.stack(list(angles.values()), axis=1), fps=float(meta["fps"]))
+reps = count_repetitions_in_joints(joints, fps=float(meta["fps"]))
 st.plotly_chart(joint_angle_figure(angles, float(meta["fps"]), reps,
                                    title=f"Joint angles of {meta['name']}"), width="stretch")
-st.caption(f"Repetitions are counted on the first principal component of the joint-angle curves "
+st.caption(f"Repetitions are counted on the first principal component of the joint angles, "
+           f"body-centred joint positions and root travel "
            f"(period ≈ {reps.period_frames or 0:.0f} frames): **{reps.count} repetitions**.")
 
 st.subheader("Render and export")

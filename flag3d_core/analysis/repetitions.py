@@ -67,7 +67,15 @@ def count_repetitions(curves: np.ndarray, fps: float = 30.0) -> Repetitions:
     if rng < 1e-6:
         return Repetitions(0, np.zeros(0, int), [], period, signal)
     distance = max(1, int(0.6 * period)) if period else max(1, int(fps * 0.5))
-    peaks, _ = find_peaks(signal, distance=distance, prominence=0.25 * rng)
+    # The component's sign is arbitrary: count on the orientation whose peaks stand out most.
+    best = None
+    for sign in (1.0, -1.0):
+        pk, props = find_peaks(sign * signal, distance=distance, prominence=0.25 * rng)
+        score = (float(props["prominences"].sum()), len(pk))
+        if best is None or score > best[0]:
+            best = (score, sign, pk)
+    _, sign, peaks = best
+    signal = sign * signal
     troughs, _ = find_peaks(-signal, distance=distance, prominence=0.25 * rng)
     bounds = np.concatenate([[0], troughs, [len(signal) - 1]])
     segments = []
@@ -76,3 +84,22 @@ def count_repetitions(curves: np.ndarray, fps: float = 30.0) -> Repetitions:
         end = int(bounds[bounds >= p].min())
         segments.append((start, end))
     return Repetitions(len(peaks), peaks.astype(int), segments, period, signal.astype(np.float32))
+
+
+def motion_curves(joints: np.ndarray) -> np.ndarray:
+    """(T, D) curves that repetitions show up in: joint angles (degrees), body-centred joint
+    positions (hundredths of the torso length) and the root's travel (cm x 3, for exercises
+    that move the whole body, like side jumps). ``joints`` (T, 25, 3) NTU-25, z up."""
+    from flag3d_core.analysis.compare import body_frame
+    from flag3d_core.analysis.joint_angles import joint_angles
+
+    j = np.asarray(joints, dtype=np.float64)
+    angles = np.stack(list(joint_angles(j).values()), axis=1)
+    positions = body_frame(j).reshape(len(j), -1) * 100.0
+    travel = (j[:, 0] - j[0, 0]) * 300.0
+    return np.concatenate([angles, positions, travel], axis=1)
+
+
+def count_repetitions_in_joints(joints: np.ndarray, fps: float = 30.0) -> Repetitions:
+    """Repetitions of a (T, 25, 3) NTU-25 sequence, from :func:`motion_curves`."""
+    return count_repetitions(motion_curves(joints), fps=fps)

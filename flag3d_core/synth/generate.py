@@ -117,6 +117,7 @@ def generate_sequence(job: _Job) -> dict[str, Any]:
                         (cam.height, cam.width)))
     return {"name": name, "performer": job.performer, "label": job.activity - 1,
             "kp3d": kp3d, "render": render, "natural": natural,
+            "cycles": int(round(float(m.phase[-1]))),  # ground truth for repetition counting
             "smpl": (m.poses.astype(np.float32), m.betas.astype(np.float32),
                      m.Rh.astype(np.float32), m.Th.astype(np.float32))}
 

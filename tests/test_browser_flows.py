@@ -1,0 +1,142 @@
+"""Main flows in headless Chromium on the app served from the small FLAG3D-Synth catalog:
+Browse -> Sequence player (animates, mesh, comparison), and Recognition (click a confusion cell,
+see the side-by-side player). Screenshots go to test-output/ for a person to look at."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from tests.conftest import TEST_OUTPUT
+
+pytestmark = pytest.mark.browser
+IFRAME = 'iframe[title*="flag3d_player"]'
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def _changed(a: bytes, b: bytes) -> float:
+    pa, pb = _pixels(a), _pixels(b)
+    return float((np.abs(pa - pb).sum(-1) > 30).mean())
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose an option of a Streamlit selectbox/multiselect by its label and option text."""
+    box = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.first.locator("input").click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def _payload_id(frame) -> str | None:
+    return frame.locator("body").get_attribute("data-payload-id")
+
+
+def _wait_new_payload(frame, old: str | None) -> None:
+    frame.locator(f"body[data-payload-id]:not([data-payload-id='{old}'])").wait_for(timeout=60_000)
+
+
+@pytest.fixture()
+def page(browser):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1800})
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    pg.close()
+    assert not errors, errors
+
+
+def test_browse_to_sequence_player(app_server, page):
+    TEST_OUTPUT.mkdir(exist_ok=True)
+    page.goto(app_server + "/browse")
+    page.get_by_text("matching sequences").first.wait_for(timeout=60_000)
+    _pick(page, "Body part", "chest")
+    page.get_by_text("Svend Press").first.wait_for(timeout=30_000)
+    _pick(page, "Activity", "A001 · Svend Press")
+    page.locator("h3", has_text="A001 · Svend Press").wait_for(timeout=30_000)
+    page.get_by_text("Key points.").first.wait_for()
+    assert "bp=chest" in page.url and "act=" in page.url  # the view lives in the URL
+    page.screenshot(path=str(TEST_OUTPUT / "flow_browse.png"))
+
+    # select the first row of the sequence table (the last grid on the page; the grid is a
+    # canvas: click its row-selection cell)
+    page.wait_for_timeout(1000)
+    box = page.locator('[data-testid="stDataFrame"]').last.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    link = page.get_by_role("link", name="in the player")
+    link.wait_for(timeout=30_000)
+    link.click()
+
+    frame = page.frame_locator(IFRAME)
+    canvas = frame.locator("canvas")
+    canvas.wait_for(timeout=60_000)
+    frame.locator("body[data-payload-id]").wait_for(timeout=60_000)
+    page.locator("h3", has_text="A001 · Svend Press").wait_for(timeout=30_000)  # the row we chose
+    a = canvas.screenshot(path=str(TEST_OUTPUT / "flow_player_a.png"))
+    page.wait_for_timeout(700)
+    b = canvas.screenshot(path=str(TEST_OUTPUT / "flow_player_b.png"))
+    assert _pixels(a).std() > 5, "blank player canvas"
+    assert _changed(a, b) > 0.002, "the player does not animate"
+
+    old = _payload_id(frame)
+    page.get_by_text("skeleton", exact=True).click()
+    _wait_new_payload(frame, old)
+    old = _payload_id(frame)
+    page.get_by_text("mesh", exact=True).click()
+    _wait_new_payload(frame, old)
+    page.wait_for_timeout(500)
+    canvas.screenshot(path=str(TEST_OUTPUT / "flow_player_mesh.png"))
+
+    old = _payload_id(frame)
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Compare side by side")
+    box.locator("input").click()
+    page.get_by_role("option").first.click()
+    _wait_new_payload(frame, old)
+    assert frame.locator("#legend span").count() >= 2
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(TEST_OUTPUT / "flow_sequence_compare.png"))
+    assert page.get_by_text("repetitions found").count() >= 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_recognition_cell_click_opens_side_by_side(app_server, page, small_env):
+    from flag3d_core.catalog import queries
+    from flag3d_core.catalog.taxonomy import flag3d_activities
+    from flag3d_core.viz.confusion import group_order
+
+    con = queries.connect(small_env["FLAG3D_CATALOG"])
+    run = queries.model_run(con, "latest")
+    preds = queries.predictions(con, run["run_id"])
+    con.close()
+    # the most frequent (true, predicted) cell of the run: it has sequences to list
+    t, p = preds.groupby(["label_true", "label_pred"]).size().idxmax()
+    names = [a.name for a in flag3d_activities()]
+    order, _ = group_order([a.body_part for a in flag3d_activities()])
+    row, col = int(np.where(order == t)[0][0]), int(np.where(order == p)[0][0])
+
+    page.goto(app_server + "/recognition")
+    plot = page.locator(".js-plotly-plot").first
+    plot.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    area = plot.locator("rect.nsewdrag").first.bounding_box()
+    x = area["x"] + area["width"] * (col + 0.5) / 60
+    y = area["y"] + area["height"] * (row + 0.5) / 60
+    page.mouse.move(x - 20, y - 20)
+    page.mouse.move(x, y, steps=4)
+    page.mouse.click(x, y)
+    page.get_by_text(f"of {names[t]} predicted as {names[p]}").first.wait_for(timeout=60_000)
+    frame = page.frame_locator(IFRAME).last
+    frame.locator("body[data-payload-id]").wait_for(timeout=60_000)
+    assert frame.locator("#legend span").count() == 2
+    page.get_by_text("Joints whose motion differs most").first.wait_for()
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(TEST_OUTPUT / "flow_recognition.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert json.loads(run["metrics"])["num_samples"] == len(preds)
