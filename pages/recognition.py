@@ -22,7 +22,8 @@ acts = _state.activities(version)
 names = acts.name.tolist()
 groups = acts.body_part.tolist()
 run_ids = runs.run_id.tolist()
-chosen = st.multiselect("Runs (one, or two to compare)", run_ids, default=run_ids[:1], max_selections=2,
+preferred = runs[runs.protocol == "in-domain"].run_id.tolist()[:1] or run_ids[:1]
+chosen = st.multiselect("Runs (one, or two to compare)", run_ids, default=preferred, max_selections=2,
                         key="runs", bind="query-params")
 if not chosen:
     st.stop()
