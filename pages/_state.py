@@ -93,6 +93,12 @@ def split_counts(version: tuple):
     return pd.concat([ind, cross], ignore_index=True)
 
 
+@st.cache_data(show_spinner=False, ttl=60)
+def mocap_lengths(version: tuple):
+    df = queries.sequences(_connection(version).cursor(), queries.SequenceFilter(source="mocap"))
+    return df[["activity_id", "activity", "body_part", "n_frames", "fps"]]
+
+
 def catalog_version() -> tuple:
     return _catalog_version(settings().catalog)
 

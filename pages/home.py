@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from flag3d_core.viz.catalog_charts import bar_counts
+from flag3d_core.viz.catalog_charts import bar_counts, duration_boxes
 from pages import _state
 
 st.title("FLAG3D Explorer")
@@ -29,10 +29,8 @@ with right:
     st.plotly_chart(bar_counts(_state.split_counts(version), "split",
                                "Sequences per protocol split", color="source"), width="stretch")
 
-df = _state.counts_by(version, ("activity_id", "activity"), source="mocap")
-df["activity"] = df.activity_id + " · " + df.activity
-st.plotly_chart(bar_counts(df, "activity", "MoCap sequences per activity", horizontal=True,
-                           height=max(400, 16 * len(df))), width="stretch")
+st.plotly_chart(duration_boxes(_state.mocap_lengths(version), "MoCap sequence length per body part"),
+                width="stretch")
 
 st.subheader("This host")
 s = _state.settings()

@@ -42,3 +42,13 @@ def taxonomy_sunburst(tax: pd.DataFrame, title: str = "Taxonomy") -> go.Figure:
     ))
     fig.update_layout(title=title, margin=dict(l=0, r=0, t=40, b=0), height=520)
     return fig
+
+
+def duration_boxes(df: pd.DataFrame, title: str = "Sequence length per body part") -> go.Figure:
+    """Box plot of sequence durations (seconds) per body part, one box per activity on hover."""
+    d = df.assign(seconds=df["n_frames"] / df["fps"])
+    fig = px.box(d, x="body_part", y="seconds", color="body_part", points="outliers",
+                 hover_data=["activity_id", "activity"], title=title, height=360)
+    fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_xaxes(title=None)
+    return fig
