@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def _pages() -> list[str]:
     import ast
-    from pathlib import Path
 
-    tree = ast.parse((Path(__file__).parent.parent / "app.py").read_text())
+    tree = ast.parse(Path(APP).read_text())
     return [n.args[0].value for n in ast.walk(tree)
             if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "Page"]
 
 
 @pytest.mark.parametrize("page", _pages())
 def test_page_renders_without_exception(page, use_small_env):
-    at = AppTest.from_file("app.py", default_timeout=120).run()
+    at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title or at.header or at.subheader  # the page put something on the screen
 
 
 def test_home_shows_catalog_content(use_small_env):
-    at = AppTest.from_file("app.py", default_timeout=120).run()
+    at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Activities"]) == 60

@@ -73,7 +73,7 @@ def test_browse_to_sequence_player(app_server, page):
     link.wait_for(timeout=30_000)
     link.click()
 
-    frame = page.frame_locator(IFRAME)
+    frame = page.frame_locator(IFRAME).last
     canvas = frame.locator("canvas")
     canvas.wait_for(timeout=60_000)
     frame.locator("body[data-payload-id]").wait_for(timeout=60_000)

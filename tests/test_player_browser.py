@@ -77,13 +77,12 @@ def demo_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(demo_url):
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1100, "height": 900})
-        pg.goto(demo_url)
-        yield pg
-        browser.close()
+def page(demo_url, browser):
+    # one Playwright instance per test session: the shared ``browser`` fixture (conftest.py)
+    pg = browser.new_page(viewport={"width": 1100, "height": 900})
+    pg.goto(demo_url)
+    yield pg
+    pg.close()
 
 
 def pixels(png: bytes) -> np.ndarray:
