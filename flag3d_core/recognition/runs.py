@@ -105,7 +105,7 @@ def default_config(model: str, protocol: str, epochs: int | None = None, **overr
     base = dict(model=REGISTRY_NAME[model], layout=spec.layout, num_classes=60,
                 in_channels=spec.in_channels,
                 preprocess=PreprocessConfig(mode=spec.mode, clip_len=48),
-                epochs=epochs or 12, batch_size=16, optimizer="sgd", lr=0.05, num_clips_val=1)
+                epochs=epochs or 10, batch_size=16, optimizer="sgd", lr=0.05, num_clips_val=1)
     base.update(overrides)
     return TrainConfig(**base)
 
