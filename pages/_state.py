@@ -212,6 +212,11 @@ def short_label(sequence_id: str) -> str:
 
 
 @st.cache_data(show_spinner=False, ttl=60)
+def related_videos(version: tuple, sequence_id: str):
+    return queries.related_videos(_connection(version).cursor(), sequence_id)
+
+
+@st.cache_data(show_spinner=False, ttl=60)
 def same_activity_other_performer(version: tuple, sequence_id: str) -> str | None:
     cur = _connection(version).cursor()
     meta = queries.sequence(cur, sequence_id)

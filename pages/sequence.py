@@ -62,6 +62,15 @@ with right:
                  if k not in ("description", "key_points", "mistakes")} | {
                      "splits": queries.sequence_splits(cur, seq_id)}, expanded=False)
 
+videos = _state.related_videos(version, seq_id)
+if not videos.empty:
+    st.subheader("Rendered videos of this performance")
+    cols = st.columns(min(3, len(videos)))
+    for i, row in enumerate(videos.itertuples()):
+        with cols[i % len(cols)]:
+            st.video(str(s.arrays_dir / row.path))
+            st.caption(f"camera C{int(row.camera):03d} · {row.name}")
+
 joints = load_joints(cur, s.arrays_dir, seq_id)
 angles = joint_angles(joints)
 reps = count_repetitions_in_joints(joints, fps=float(meta["fps"]))

@@ -192,3 +192,22 @@ def test_load_smpl_rederives_transl_for_another_body_model(tiny):
     assert load_joints(con, arrays, sid).shape == (40, 25, 3)
     with pytest.raises(KeyError, match="no SMPL"):
         load_smpl(con, arrays, "flag3d/render/S001C001M001P005A045R001")
+
+
+def test_rendered_videos_are_ingested_and_found_from_the_mocap_sequence(tmp_path):
+    from flag3d_core.render.video import write_mp4
+
+    root = tmp_path / "release"
+    make_tiny_flag3d(root, performers=(1,), activities=(1,), reps=(1,))
+    (root / "videos").mkdir()
+    frames = [np.full((48, 64, 3), 40 * i, np.uint8) for i in range(5)]
+    write_mp4(root / "videos" / "S001C002M001P001A001R001.mp4", frames, fps=30)
+    write_mp4(root / "videos" / "not_a_name.mp4", frames, fps=30)
+    catalog, arrays = tmp_path / "catalog.duckdb", tmp_path / "arrays"
+    summary = ingest_flag3d(find_parts(root), catalog, arrays, pelvis_fn=_pelvis)
+    assert summary.videos == 1
+    assert [s["name"] for s in summary.skipped] == ["not_a_name.mp4"]
+    con = queries.connect(catalog)
+    vids = queries.related_videos(con, "flag3d/mocap/S001C001M001P001A001R001")
+    assert vids.name.tolist() == ["S001C002M001P001A001R001"] and vids.camera.tolist() == [2]
+    assert (arrays / vids.path.iloc[0]).read_bytes() == (root / "videos" / "S001C002M001P001A001R001.mp4").read_bytes()

@@ -96,3 +96,18 @@ def load_arrays(arrays_dir: Path, rel_path: str) -> dict[str, np.ndarray]:
         raise FileNotFoundError(f"{path}: array file referenced by the catalog is missing")
     with np.load(path, allow_pickle=False) as z:
         return {k: z[k] for k in z.files}
+
+
+def store_file(arrays_dir: Path, source: Path) -> StoredArray:
+    """Copy a media file (e.g. an MP4) into the content-addressed store, keeping its suffix."""
+    source = Path(source)
+    h = hashlib.sha256()
+    with open(source, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    digest = h.hexdigest()
+    rel = f"{digest[:2]}/{digest}{source.suffix.lower()}"
+    target = Path(arrays_dir) / rel
+    if not target.exists():
+        _write_atomic(target, source.read_bytes())
+    return StoredArray(rel, (), source.suffix.lower().lstrip("."), digest)

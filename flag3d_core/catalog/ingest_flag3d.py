@@ -40,6 +40,7 @@ class Flag3DParts:
     skeleton_2d: list[Path] = field(default_factory=list)
     smpl_dir: Path | None = None
     instructions: Path | None = None
+    videos_dir: Path | None = None
     root: Path | None = None
 
     def describe(self) -> str:
@@ -48,7 +49,8 @@ class Flag3DParts:
         return ", ".join(parts)
 
     def is_empty(self) -> bool:
-        return not (self.skeleton or self.skeleton_2d or self.smpl_dir or self.instructions)
+        return not (self.skeleton or self.skeleton_2d or self.smpl_dir or self.instructions
+                    or self.videos_dir)
 
 
 def find_parts(root: Path) -> Flag3DParts:
@@ -65,6 +67,8 @@ def find_parts(root: Path) -> Flag3DParts:
                         skeleton_2d=[p for p in pkls if "2d" in p.stem.lower()])
     smpl_dirs = sorted(p for p in root.rglob("*") if p.is_dir() and "smpl" in p.name.lower())
     parts.smpl_dir = smpl_dirs[0] if smpl_dirs else None
+    videos = root / "videos"
+    parts.videos_dir = videos if videos.is_dir() else None
     for pattern in ("instruction*.zip", "instruction*.json"):
         found = sorted(root.rglob(pattern))
         if found:
@@ -80,11 +84,13 @@ class IngestSummary:
     seconds: float = 0.0
     by_source: dict[str, int] = field(default_factory=dict)
     smpl: int = 0
+    videos: int = 0
     activities: int = 0
 
     def as_dict(self) -> dict:
         return {"ingested": self.ingested, "skipped": len(self.skipped), "seconds": round(self.seconds, 2),
-                "by_source": self.by_source, "smpl": self.smpl, "activities": self.activities,
+                "by_source": self.by_source, "smpl": self.smpl, "videos": self.videos,
+                "activities": self.activities,
                 "skipped_reasons": self.skipped[:50]}
 
 
@@ -203,6 +209,30 @@ def _ingest_smpl_dir(smpl_dir: Path, mocap_names: set[str], arrays_dir: Path, pe
             progress("smpl", i, len(files))
 
 
+def _ingest_videos(videos_dir: Path, arrays_dir: Path, rows: _Rows, summary: IngestSummary) -> None:
+    """Rendered videos named like the rendered-domain sequences (``S###C###M###P###A###R###.mp4``)."""
+    from flag3d_core.catalog.arrays import store_file
+    from flag3d_core.datasets.flag3d.names import try_parse_sequence_name
+
+    known = {r["name"] for r in rows.sequences if r["source"] == "render"}
+    for path in sorted(videos_dir.glob("*.mp4")):
+        nm = try_parse_sequence_name(path.name)
+        if nm is None or nm.scheme != "mocap":
+            summary.skipped.append({"file": str(path), "name": path.name,
+                                    "reason": "video name is not a rendered-sequence name"})
+            continue
+        if nm.stem not in known:
+            summary.skipped.append({"file": str(path), "name": nm.stem,
+                                    "reason": "no rendered-domain sequence with this name"})
+            continue
+        if path.stat().st_size == 0:
+            summary.skipped.append({"file": str(path), "name": nm.stem, "reason": "empty video file"})
+            continue
+        stored = store_file(arrays_dir, path)
+        rows.arrays.append(_array_row(f"{DATASET}/render/{nm.stem}", "video_mp4", stored))
+        summary.videos += 1
+
+
 def ingest_flag3d(parts: Flag3DParts, catalog: Path, arrays_dir: Path, *, fps: float = 30.0,
                   pelvis_fn: PelvisFn | None = None, progress: Progress | None = None,
                   replace_dataset: bool = True) -> IngestSummary:
@@ -239,6 +269,8 @@ def ingest_flag3d(parts: Flag3DParts, catalog: Path, arrays_dir: Path, *, fps: f
         _ingest_skeleton_file(p2d, "2d", arrays_dir, fps, rows, summary, progress)
     if parts.smpl_dir is not None:
         _ingest_smpl_dir(parts.smpl_dir, mocap_names, arrays_dir, pelvis_fn, rows, summary, progress)
+    if parts.videos_dir is not None:
+        _ingest_videos(parts.videos_dir, arrays_dir, rows, summary)
 
     sources = sorted(summary.by_source)
     with catalog_transaction(catalog) as con:

@@ -278,6 +278,22 @@ def sequence_arrays(con: Con, sequence_ids: str | Iterable[str], kind: str | Non
     return con.execute(sql + " ORDER BY sequence_id, kind", params).df()
 
 
+def related_videos(con: Con, sequence_id: str) -> pd.DataFrame:
+    """Rendered videos of the same performance (same dataset, performer, activity, repetition
+    and avatar) as ``sequence_id``, one row per camera."""
+    return con.execute(
+        """SELECT r.sequence_id, r.name, r.camera, ar.path
+           FROM sequences s
+           JOIN sequences r ON r.dataset = s.dataset AND r.performer = s.performer
+                AND r.activity_id = s.activity_id AND r.repetition = s.repetition
+                AND coalesce(r.avatar, 0) = coalesce(s.avatar, 0) AND r.source = 'render'
+           JOIN sequence_arrays ar ON ar.sequence_id = r.sequence_id AND ar.kind = 'video_mp4'
+           WHERE s.sequence_id = ?
+           ORDER BY r.camera""",
+        [sequence_id],
+    ).df()
+
+
 def split_arrays(con: Con, protocol: str, kind: str, dataset: str = "flag3d") -> pd.DataFrame:
     """Every sequence of a protocol with its split, label and the array of one kind."""
     return con.execute(
