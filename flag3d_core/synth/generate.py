@@ -29,6 +29,7 @@ from flag3d_core.synth.profiles import Profile, get_profile
 from flag3d_core.synth.project import PHONE_NOISE, RENDER_NOISE, detect
 from flag3d_core.synth.rigs import load_body_arrays, performer_rig
 from flag3d_core.synth.skeleton import coco17, ntu25
+from flag3d_core.synth.videos import VIDEO_DIR, render_videos
 from flag3d_core.synth.writer import (
     in_domain_split,
     skeleton_annotation,
@@ -58,6 +59,7 @@ class SynthSummary:
     num_render: int
     num_natural: int
     total_frames: int
+    num_videos: int
     seconds: float
     files: list[str] = field(default_factory=list)
 
@@ -141,6 +143,9 @@ def generate(profile: str | Profile = "demo", seed: int = 0,
         progress: called as ``progress(done, total)`` after each sequence.
         body_dir: body model folder (``smpl/SMPL_NEUTRAL.pkl``); default the stand-in.
         workers: processes (default: the profile's); results do not depend on it.
+
+    The profile's rendered-video subset (``Profile.videos``) is rendered last, into
+    ``videos/`` (:func:`flag3d_core.synth.videos.render_videos`).
     """
     start = time.perf_counter()
     prof = get_profile(profile)
@@ -173,11 +178,17 @@ def generate(profile: str | Profile = "demo", seed: int = 0,
             for res in pool.map(generate_sequence, jobs, chunksize=8):
                 collect(res)
     files = _write_release(out, results)
+    t_videos = time.perf_counter()
+    videos = render_videos(out, prof, bdir)
+    if videos:
+        files.append(f"{VIDEO_DIR}/")
+        log.info("FLAG3D-Synth %s: %d videos in %.1f s", prof.name, len(videos),
+                 time.perf_counter() - t_videos)
     summary = SynthSummary(out_dir=out, profile=prof.name, seed=seed, num_mocap=len(results),
                            num_render=sum(len(r["render"]) for r in results),
                            num_natural=sum(len(r["natural"]) for r in results),
-                           total_frames=total_frames, seconds=time.perf_counter() - start,
-                           files=files)
+                           total_frames=total_frames, num_videos=len(videos),
+                           seconds=time.perf_counter() - start, files=files)
     log.info("FLAG3D-Synth %s: %d sequences, %d frames in %.1f s -> %s", prof.name,
              summary.num_mocap, total_frames, summary.seconds, out)
     return summary

@@ -19,6 +19,10 @@ class Profile:
             camera files are always written.
         natural_views: phone views (1 = front, 2 = side) of the natural-scene domain.
         workers: processes used (results do not depend on it).
+        videos: (performer, activity, repetition) sequences of the rendered-video subset
+            (:mod:`flag3d_core.synth.videos`); each must be one of the profile's sequences.
+        video_cameras: studio cameras (1-6) each video sequence is rendered from.
+        video_max_frames: videos show at most this many frames (None: the whole sequence).
     """
 
     name: str
@@ -32,14 +36,22 @@ class Profile:
     activities: tuple[int, ...] = tuple(range(1, 61))
     workers: int = 1
     fps: float = 30.0
+    videos: tuple[tuple[int, int, int], ...] = ()
+    video_cameras: tuple[int, ...] = (1, 2)
+    video_max_frames: int | None = 150
 
 
 PROFILES: dict[str, Profile] = {
     # 60 activities x 10 performers x 3 repetitions = 1,800 MoCap sequences.
     "demo": Profile("demo", tuple(range(1, 11)), (1, 2, 3), cycles=(4, 6), min_frames=210,
-                    max_frames=480, workers=2),
+                    max_frames=480, workers=2,
+                    # 4 sequences x 2 cameras, 4 s each: whole body and hip standing, shoulder
+                    # and waist lying, performers 1 and 2.
+                    videos=((2, 57, 1), (1, 15, 1), (1, 36, 1), (2, 49, 1)),
+                    video_cameras=(1, 2), video_max_frames=120),
     # 60 activities x 3 performers (2 test, 1 train) x 1 repetition, short: for tests.
-    "small": Profile("small", (1, 2, 5), (1,), cycles=(2, 2), min_frames=0, max_frames=150),
+    "small": Profile("small", (1, 2, 5), (1,), cycles=(2, 2), min_frames=0, max_frames=150,
+                     videos=((1, 57, 1),), video_cameras=(1,), video_max_frames=30),
 }
 
 
