@@ -211,3 +211,23 @@ def test_rendered_videos_are_ingested_and_found_from_the_mocap_sequence(tmp_path
     vids = queries.related_videos(con, "flag3d/mocap/S001C001M001P001A001R001")
     assert vids.name.tolist() == ["S001C002M001P001A001R001"] and vids.camera.tolist() == [2]
     assert (arrays / vids.path.iloc[0]).read_bytes() == (root / "videos" / "S001C002M001P001A001R001.mp4").read_bytes()
+
+
+def test_reingest_keeps_model_results_of_sequences_that_remain(tiny):
+    import pandas as pd
+
+    from flag3d_core.catalog.writer import catalog_transaction
+
+    root, catalog, arrays, _, _ = tiny
+    kept, gone = "flag3d/mocap/S001C001M001P001A001R001", "flag3d/mocap/S001C001M001P002A001R002"
+    with catalog_transaction(catalog) as con:
+        queries.insert_model_run(con, "run1", "recognition", "stgcn", "in-domain", {}, {"top1": 1.0}, None)
+        queries.insert_predictions(con, pd.DataFrame({
+            "run_id": "run1", "sequence_id": [kept, gone], "label_true": 0, "label_pred": 0,
+            "top5": "[]", "probs": "[]"}))
+    make_tiny_flag3d(root, performers=(1, 2, 5), activities=(1, 2, 8, 45), reps=(1,))  # R002 gone
+    (root / "smpl" / "S001C001M001P002A001R002.npz").unlink()
+    ingest_flag3d(find_parts(root), catalog, arrays, pelvis_fn=_pelvis)
+    con = queries.connect(catalog)
+    assert queries.predictions(con, "run1").sequence_id.tolist() == [kept]
+    assert queries.model_run(con, "run1") is not None

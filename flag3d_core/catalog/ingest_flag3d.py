@@ -287,6 +287,7 @@ def ingest_flag3d(parts: Flag3DParts, catalog: Path, arrays_dir: Path, *, fps: f
         queries.insert_sequences(con, pd.DataFrame(rows.sequences))
         queries.insert_sequence_arrays(con, pd.DataFrame(rows.arrays))
         queries.insert_splits(con, pd.DataFrame(rows.splits))
+        queries.delete_orphan_results(con)
         summary.seconds = time.perf_counter() - t0
         queries.insert_ingest_log(con, DATASET, parts.describe(), summary.ingested,
                                   len(summary.skipped), summary.seconds, summary.skipped)

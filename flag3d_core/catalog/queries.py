@@ -71,16 +71,26 @@ def upsert_dataset(con: Con, dataset: str, title: str, description: str, root: s
 
 
 def delete_dataset_rows(con: Con, dataset: str, sources: Sequence[str] | None = None) -> None:
-    """Remove a dataset's sequences (optionally only some sources) and what hangs off them."""
+    """Remove a dataset's sequences (optionally only some sources), their arrays and splits.
+
+    Model predictions are kept: sequence ids are stable release names, so a re-ingest keeps the
+    runs' results; :func:`delete_orphan_results` drops those whose sequence is gone.
+    """
     where = "dataset = ?"
     params: list = [dataset]
     if sources:
         where += f" AND source IN ({', '.join('?' for _ in sources)})"
         params += list(sources)
     ids = f"SELECT sequence_id FROM sequences WHERE {where}"
-    for table in ("sequence_arrays", "splits", "predictions", "sequence_metrics"):
+    for table in ("sequence_arrays", "splits"):
         con.execute(f"DELETE FROM {table} WHERE sequence_id IN ({ids})", params)
     con.execute(f"DELETE FROM sequences WHERE {where}", params)
+
+
+def delete_orphan_results(con: Con) -> None:
+    """Drop predictions and per-sequence metrics whose sequence is no longer in the catalog."""
+    for table in ("predictions", "sequence_metrics"):
+        con.execute(f"DELETE FROM {table} WHERE sequence_id NOT IN (SELECT sequence_id FROM sequences)")
 
 
 def _insert_frame(con: Con, table: str, frame: pd.DataFrame) -> int:
