@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -140,3 +141,17 @@ def test_recognition_cell_click_opens_side_by_side(app_server, page, small_env):
     page.screenshot(path=str(TEST_OUTPUT / "flow_recognition.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     assert json.loads(run["metrics"])["num_samples"] == len(preds)
+
+
+def test_sunburst_click_sets_the_taxonomy_filter(app_server, page):
+    page.goto(app_server + "/browse")
+    plot = page.locator(".js-plotly-plot").first
+    plot.wait_for(timeout=60_000)
+    page.locator("h3", has_text="matching sequences").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    # the body-part slice whose label is exactly "back" (activity names contain "Back" too)
+    back = plot.locator("g.slice").filter(has=page.locator("text", has_text=re.compile(r"^back$")))
+    back.first.click()
+    # small profile: 6 back activities (A007-A012) x 3 performers x 1 repetition, MoCap source
+    page.locator("h3", has_text="18 matching sequences").wait_for(timeout=30_000)
+    assert "bp=back" in page.url  # the click's filter is in the link too
