@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,13 +21,14 @@ _WORLD_UP = np.array([0.0, 0.0, 1.0])
 
 @dataclass(frozen=True, eq=False)
 class Camera:
-    """A pinhole camera (no distortion).
+    """A pinhole camera: the one camera type of the project (renders and FLAG3D-Synth files).
 
     Attributes:
         name: id (``front``, ``C002``, ``S001C002``).
         K: (3, 3) intrinsics in pixels of a ``width`` x ``height`` image.
         R: (3, 3) world-to-camera rotation.
         T: (3,) world-to-camera translation.
+        dist: (5,) OpenCV distortion, kept for the camera files; renders use the ideal pinhole.
     """
 
     name: str
@@ -36,12 +37,25 @@ class Camera:
     T: np.ndarray
     width: int
     height: int
+    dist: np.ndarray = field(default_factory=lambda: np.zeros(5))
+
+    @property
+    def centre(self) -> np.ndarray:
+        """Camera position in the world, (3,)."""
+        return -self.R.T @ self.T
+
+    def to_json(self) -> dict:
+        """The ``cameras/<name>.json`` object of the release layout."""
+        return {"name": self.name, "K": np.round(self.K, 6).tolist(),
+                "R": np.round(self.R, 9).tolist(), "T": np.round(self.T, 9).tolist(),
+                "width": self.width, "height": self.height,
+                "dist": np.round(self.dist, 9).tolist()}
 
     def resized(self, width: int, height: int) -> Camera:
         """Same camera for another image size (intrinsics scaled per axis)."""
         sx, sy = width / self.width, height / self.height
         K = self.K.astype(np.float64) * np.array([[sx], [sy], [1.0]])
-        return Camera(self.name, K, self.R, self.T, width, height)
+        return Camera(self.name, K, self.R, self.T, width, height, self.dist)
 
     @property
     def center(self) -> np.ndarray:
@@ -166,11 +180,12 @@ def load_camera_json(path: str | Path) -> Camera:
         R = np.asarray(data["R"], dtype=np.float64).reshape(3, 3)
         T = np.asarray(data["T"], dtype=np.float64).reshape(3)
         width, height = int(data["width"]), int(data["height"])
+        dist = np.asarray(data.get("dist", np.zeros(5)), dtype=np.float64).reshape(-1)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{path}: not a camera file ({exc})") from exc
     if not np.allclose(R @ R.T, np.eye(3), atol=1e-4):
         raise ValueError(f"{path}: R is not a rotation matrix")
-    return Camera(str(data.get("name") or path.stem), K, R, T, width, height)
+    return Camera(str(data.get("name") or path.stem), K, R, T, width, height, dist)
 
 
 def load_cameras_dir(cameras_dir: str | Path) -> dict[str, Camera]:

@@ -5,36 +5,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from flag3d_core.render.cameras import Camera
+
 LOOK_AT = np.array([0.0, 0.0, 0.85])
-
-
-@dataclass(frozen=True)
-class Camera:
-    """One camera. K (3, 3), R (3, 3), T (3,), image ``width`` x ``height``, ``dist`` (5,)."""
-
-    name: str
-    K: np.ndarray
-    R: np.ndarray
-    T: np.ndarray
-    width: int
-    height: int
-    dist: np.ndarray
-
-    def to_json(self) -> dict:
-        """The ``cameras/<name>.json`` object of the release layout."""
-        return {"name": self.name, "K": np.round(self.K, 6).tolist(),
-                "R": np.round(self.R, 9).tolist(), "T": np.round(self.T, 9).tolist(),
-                "width": self.width, "height": self.height,
-                "dist": np.round(self.dist, 9).tolist()}
-
-    @property
-    def centre(self) -> np.ndarray:
-        """Camera position in the world, (3,)."""
-        return -self.R.T @ self.T
 
 
 def look_at(name: str, azim_deg: float, dist: float, height: float, focal: float,
