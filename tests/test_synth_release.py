@@ -29,7 +29,9 @@ def small(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("synth_small")
     seen = []
     summary = generate("small", seed=3, out_dir=out, progress=lambda d, t: seen.append((d, t)))
-    assert summary.num_mocap == 180 and seen[-1] == (180, 180)
+    # progress counts the sequences, then the rendered videos
+    n = 180 + summary.num_videos
+    assert summary.num_mocap == 180 and seen[-1] == (n, n) and {t for _, t in seen} == {n}
     return out
 
 

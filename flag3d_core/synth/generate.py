@@ -29,7 +29,7 @@ from flag3d_core.synth.profiles import Profile, get_profile
 from flag3d_core.synth.project import PHONE_NOISE, RENDER_NOISE, detect
 from flag3d_core.synth.rigs import load_body_arrays, performer_rig
 from flag3d_core.synth.skeleton import coco17, ntu25
-from flag3d_core.synth.videos import VIDEO_DIR, render_videos
+from flag3d_core.synth.videos import VIDEO_DIR, render_videos, video_jobs
 from flag3d_core.synth.writer import (
     in_domain_split,
     skeleton_annotation,
@@ -140,7 +140,8 @@ def generate(profile: str | Profile = "demo", seed: int = 0,
         profile: ``demo`` (60 activities x 10 performers x 3 repetitions) or ``small``.
         seed: the same seed gives byte-identical files.
         out_dir: default ``<settings.data_dir>/flag3d_synth``.
-        progress: called as ``progress(done, total)`` after each sequence.
+        progress: called as ``progress(done, total)`` after each sequence, then after each
+            rendered video (counted on after the sequences).
         body_dir: body model folder (``smpl/SMPL_NEUTRAL.pkl``); default the stand-in.
         workers: processes (default: the profile's); results do not depend on it.
 
@@ -157,6 +158,7 @@ def generate(profile: str | Profile = "demo", seed: int = 0,
     out.mkdir(parents=True, exist_ok=True)
     bdir = None if body_dir is None else str(body_dir)
     jobs = _jobs(prof, seed, bdir)
+    total_steps = len(jobs) + len(video_jobs(prof))  # sequences, then rendered videos
     n_workers = max(1, min(workers or prof.workers, os.cpu_count() or 1))
     results: list[dict[str, Any]] = []
     total_frames = 0
@@ -168,7 +170,7 @@ def generate(profile: str | Profile = "demo", seed: int = 0,
         total_frames += int(res["kp3d"].shape[0])
         results.append(res)
         if progress is not None:
-            progress(len(results), len(jobs))
+            progress(len(results), total_steps)
 
     if n_workers == 1:
         for job in jobs:
@@ -179,7 +181,8 @@ def generate(profile: str | Profile = "demo", seed: int = 0,
                 collect(res)
     files = _write_release(out, results)
     t_videos = time.perf_counter()
-    videos = render_videos(out, prof, bdir)
+    videos = render_videos(out, prof, bdir, progress=None if progress is None else (
+        lambda done, _total: progress(len(jobs) + done, total_steps)))
     if videos:
         files.append(f"{VIDEO_DIR}/")
         log.info("FLAG3D-Synth %s: %d videos in %.1f s", prof.name, len(videos),
