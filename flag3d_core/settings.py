@@ -19,7 +19,6 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_CATALOG_DIR = PROJECT_ROOT / "data_catalog"
-SHARED_DIR = PROJECT_ROOT.parent / "shared"
 
 _DEVICES = ("auto", "cpu", "cuda")
 

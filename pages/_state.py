@@ -53,7 +53,7 @@ def _connection(version: tuple):
 
 
 def cursor():
-    """A cursor for this script run (stored in session state for the duration of the run)."""
+    """A new cursor on the current catalog version's shared connection, for this script run."""
     version = _catalog_version(settings().catalog)
     return _connection(version).cursor()
 

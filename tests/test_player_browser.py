@@ -19,11 +19,6 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "pages" / "_components" / "player" / "demo_app.py"
 THREE = REPO / "pages" / "_components" / "player" / "frontend" / "node_modules" / "three"
 OUT = REPO / "test-output"
-# --disable-gpu leaves WebGL2 to SwiftShader (ANGLE/Vulkan); Debian Chromium 150 gives it with
-# the base flags alone, the last two keep it on builds that want software WebGL opted into.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 IFRAME = 'iframe[title*="flag3d_player"]'
 
 pytestmark = pytest.mark.browser

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,17 +53,22 @@ def load_keypoints2d(con, arrays_dir: Path, sequence_id: str) -> tuple[np.ndarra
 
 
 def load_smpl(con, arrays_dir: Path, sequence_id: str, fps: float = 30.0,
-              pelvis_rest: np.ndarray | None = None) -> SequenceSmpl:
+              pelvis_rest: np.ndarray | None = None,
+              pelvis_fn: Callable[[np.ndarray], np.ndarray] | None = None) -> SequenceSmpl:
     """SMPL parameters of a sequence.
 
-    The ingest converted EasyMocap's Rh/Th with the body model active then; when ``pelvis_rest``
-    (the current body model's rest pelvis for these betas) differs, ``transl`` is re-derived:
+    The ingest converted EasyMocap's Rh/Th with the body model active then; when the current
+    body model's rest pelvis for these betas differs (given as ``pelvis_rest``, or computed from
+    the stored betas by ``pelvis_fn``, e.g. ``BodyModel.rest_pelvis``), ``transl`` is re-derived:
     ``transl' = transl + (R(Rh) - I)(J0' - J0)``, so the body sits where the file put it.
     """
     refs = _refs(con, sequence_id)
     if "smpl" not in refs:
         raise KeyError(f"sequence {sequence_id!r} has no SMPL parameters (kinds: {sorted(refs)})")
     z = load_arrays(arrays_dir, refs["smpl"])
+    betas = z["betas"].astype(np.float32).reshape(-1)[:10]
+    if pelvis_rest is None and pelvis_fn is not None:
+        pelvis_rest = pelvis_fn(betas)
     transl = z["transl"].astype(np.float64)
     if pelvis_rest is not None and "pelvis_rest" in z:
         delta = np.asarray(pelvis_rest, np.float64) - z["pelvis_rest"].astype(np.float64)
@@ -70,4 +76,4 @@ def load_smpl(con, arrays_dir: Path, sequence_id: str, fps: float = 30.0,
             R = Rotation.from_rotvec(z["Rh"].astype(np.float64)).as_matrix()  # (T, 3, 3)
             transl = transl + (R - np.eye(3)) @ delta
     return SequenceSmpl(z["global_orient"].astype(np.float32), z["body_pose"].astype(np.float32),
-                        z["betas"].astype(np.float32).reshape(-1)[:10], transl.astype(np.float32), fps)
+                        betas, transl.astype(np.float32), fps)

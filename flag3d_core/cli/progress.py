@@ -11,7 +11,7 @@ class StageBars:
     """Adapts ``progress(stage, done, total)`` callbacks to one tqdm bar per stage."""
 
     def __init__(self, disable: bool = False) -> None:
-        self.disable = disable or not sys.stderr.isatty() and False
+        self.disable = disable
         self.bars: dict[str, tqdm] = {}
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from flag3d_core.catalog import queries
-from flag3d_core.catalog.load import available_kinds, load_joints, load_smpl
+from flag3d_core.catalog.load import SequenceSmpl, available_kinds, load_joints, load_smpl
 from flag3d_core.layouts import NTU25, SMPL24
 from flag3d_core.render.scene import MotionLayer
 
@@ -22,24 +22,11 @@ FORMATS = ("npz", "bvh", "mp4", "csv")
 WHATS = ("mesh", "skeleton", "both")
 
 
-@dataclass(frozen=True)
-class SequenceSmplWorld:
-    global_orient: object
-    body_pose: object
-    betas: object
-    transl: object
-    fps: float
-    rest_joints: object  # (24, 3) of the active body model for these betas
-
-
-def smpl_for(con, arrays_dir: Path, sequence_id: str, body_model) -> SequenceSmplWorld:
-    """SMPL parameters placed for the active body model, with its rest joints."""
+def smpl_for(con, arrays_dir: Path, sequence_id: str, body_model) -> tuple[SequenceSmpl, np.ndarray]:
+    """SMPL parameters placed for the active body model, and its (24, 3) rest joints for the betas."""
     meta = queries.sequence(con, sequence_id)
-    p = load_smpl(con, arrays_dir, sequence_id, fps=float(meta["fps"]))
-    pelvis = body_model.rest_pelvis(p.betas)
-    p = load_smpl(con, arrays_dir, sequence_id, fps=float(meta["fps"]), pelvis_rest=pelvis)
-    return SequenceSmplWorld(p.global_orient, p.body_pose, p.betas, p.transl, p.fps,
-                             body_model.rest_joints(p.betas))
+    p = load_smpl(con, arrays_dir, sequence_id, fps=float(meta["fps"]), pelvis_fn=body_model.rest_pelvis)
+    return p, body_model.rest_joints(p.betas)
 
 
 def motion_layer(con, arrays_dir: Path, sequence_id: str, what: str, body_model=None,
@@ -56,7 +43,7 @@ def motion_layer(con, arrays_dir: Path, sequence_id: str, what: str, body_model=
             raise KeyError(f"sequence {sequence_id!r} has no SMPL parameters; use --what skeleton")
         if body_model is None:
             raise ValueError("rendering a mesh needs a body model")
-        s = smpl_for(con, arrays_dir, sequence_id, body_model)
+        s, _ = smpl_for(con, arrays_dir, sequence_id, body_model)
         out = body_model.forward(s.global_orient, s.body_pose, s.betas, s.transl)
         vertices, faces = out.vertices, body_model.faces
         if what == "both":
@@ -109,7 +96,7 @@ def export_sequence(con, arrays_dir: Path, cache_dir: Path, sequence_id: str, fm
                           body_model=body_model, out=out, progress=progress).path
     if "smpl" not in available_kinds(con, sequence_id):
         raise KeyError(f"sequence {sequence_id!r} has no SMPL parameters to export as {fmt}")
-    s = smpl_for(con, arrays_dir, sequence_id, body_model)
+    s, rest_joints = smpl_for(con, arrays_dir, sequence_id, body_model)
     if fmt == "npz":
         return write_smpl_npz(out, s.global_orient, s.body_pose, s.betas, s.transl, s.fps)
-    return write_bvh(out, s.global_orient, s.body_pose, s.transl, s.rest_joints, s.fps, world_up="z")
+    return write_bvh(out, s.global_orient, s.body_pose, s.transl, rest_joints, s.fps, world_up="z")

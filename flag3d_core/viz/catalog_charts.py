@@ -29,8 +29,9 @@ def taxonomy_sunburst(tax: pd.DataFrame, title: str = "Taxonomy") -> go.Figure:
     counts = dict(zip(tax["node_id"], tax["n_sequences"], strict=True))
     # Parent sizes are the sum of their children (branchvalues='total').
     parents = dict(zip(tax["node_id"], tax["parent_id"], strict=True))
+    depth = dict(zip(tax["node_id"], tax["depth"], strict=True))
     totals = dict(counts)
-    for node in sorted(parents, key=lambda n: -int(tax.loc[tax.node_id == n, "depth"].iloc[0])):
+    for node in sorted(parents, key=lambda n: -int(depth[n])):  # leaves first
         p = parents[node]
         if p is not None and isinstance(p, str):
             totals[p] = totals.get(p, 0) + totals.get(node, 0)

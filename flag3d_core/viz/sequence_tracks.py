@@ -33,9 +33,7 @@ def sequence_tracks(con, arrays_dir: Path, sequence_id: str, *, view: str, body_
     kinds = available_kinds(con, sequence_id)
     want_mesh = view in ("mesh", "both") and "smpl" in kinds and body_model is not None
     if want_mesh:
-        smpl_params = load_smpl(con, arrays_dir, sequence_id, fps=fps)
-        pelvis = body_model.rest_pelvis(smpl_params.betas)
-        smpl_params = load_smpl(con, arrays_dir, sequence_id, fps=fps, pelvis_rest=pelvis)
+        smpl_params = load_smpl(con, arrays_dir, sequence_id, fps=fps, pelvis_fn=body_model.rest_pelvis)
         tpl = body_template(body_model.smpl, smpl_params.betas)
         tracks.append(mesh_track(tpl.template, tpl.faces, tpl.weights, tpl.parents, tpl.rest_joints,
                                  smpl_params.global_orient, smpl_params.body_pose, smpl_params.transl,
