@@ -74,7 +74,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from flag3d_core.export.sequence import export_sequence
 
     con = queries.connect(settings.catalog)
-    bar, progress = _bar()
+    bar, progress = _bar() if args.format == "mp4" else (None, None)
     try:
         sid = queries.resolve_sequence_id(con, args.seq)
         needs_body = args.format in ("npz", "bvh") or (args.format == "mp4" and args.what != "skeleton")
@@ -82,7 +82,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                               body_model=_body(settings) if needs_body else None, camera=args.camera,
                               what=args.what, progress=progress)
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         con.close()
     emit(args, {"sequence_id": sid, "format": args.format, "out": str(out)},
          f"{sid} exported as {args.format} -> {out}")
