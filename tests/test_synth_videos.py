@@ -36,10 +36,14 @@ def test_tiny_profile_renders_one_h264_video(tmp_path):
     frames = _frames(path)
     assert len(frames) == 12
     assert frames[6].std() > 10.0  # a body and the floor, not a blank frame
-    # the same seed gives the same video bytes
+    # the same seed gives the same video: Mesa's software rasteriser is not bit-exact from run to
+    # run (about 1 run in 4 differs in ~0.004 % of pixels by <= 3 levels), so the MP4 bytes can
+    # differ; the frames must agree within that
     again = generate(TINY, 0, tmp_path / "b")
     assert again.num_videos == 1
-    assert (tmp_path / "b" / "videos" / path.name).read_bytes() == path.read_bytes()
+    diff = np.abs(np.stack(_frames(tmp_path / "b" / "videos" / path.name)).astype(int)
+                  - np.stack(frames).astype(int))
+    assert diff.max() <= 8 and (diff > 0).mean() < 1e-3
 
 
 def test_stale_videos_are_removed(tmp_path):

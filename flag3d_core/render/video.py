@@ -48,8 +48,8 @@ class Mp4Writer:
         self._gen = imageio_ffmpeg.write_frames(
             str(self._tmp), (self.width, self.height), fps=self.fps, codec="libx264",
             pix_fmt_in="rgb24", pix_fmt_out="yuv420p", macro_block_size=2, quality=None,
-            # one encoder thread: x264's output depends on its thread count, and FLAG3D-Synth's
-            # videos must be byte-identical for a seed on any machine
+            # one encoder thread: x264's output depends on its thread count, so the same frames
+            # encode to the same bytes on any machine
             output_params=["-crf", str(self.crf), "-preset", "veryfast", "-threads", "1",
                            "-movflags", "+faststart"],
             ffmpeg_log_level="error",
