@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
 PORT ?= 8501
-PLAYER_FRONTEND := pages/_components/player/frontend
+PLAYER_FRONTEND := pages/_ui/player/frontend
 # Debian packages: OSMesa + Mesa EGL for offscreen rendering; chromium for the browser tests.
 RENDER_PKGS := libosmesa6 libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 libglu1-mesa
 TEST_PKGS := chromium

@@ -1,4 +1,4 @@
-"""Benchmark the in-browser 3D player (pages/_components/player).
+"""Benchmark the in-browser 3D player (pages/_ui/player).
 
 1. Bytes: payload size per 10 s of motion (per-frame arrays) and the sent-once part (template),
    for skeleton, mesh (SMPL-sized body, 6,900 vertices) and two tracks side by side.
@@ -47,7 +47,7 @@ def _load_demo_data():
     """The player's demo data module, loaded by file path: this script runs as
     ``python benchmarks/bench_player.py`` (benchmarks/run_all.py), where ``pages`` is not
     importable, and demo_data needs only flag3d_core."""
-    path = REPO / "pages" / "_components" / "player" / "demo_data.py"
+    path = REPO / "pages" / "_ui" / "player" / "demo_data.py"
     spec = importlib.util.spec_from_file_location("flag3d_player_demo_data", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -102,7 +102,7 @@ def _free_port() -> int:
 def _start_demo(port: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO), "FLAG3D_PLAYER_DEMO_BODY": BODY}
     proc = subprocess.Popen(
-        [str(REPO / ".venv/bin/streamlit"), "run", "pages/_components/player/demo_app.py",
+        [str(REPO / ".venv/bin/streamlit"), "run", "pages/_ui/player/demo_app.py",
          "--server.headless", "true", "--server.port", str(port),
          "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from flag3d_core.catalog import queries
 from flag3d_core.viz.catalog_charts import taxonomy_sunburst
-from pages import _state
+from pages._ui import state as _state
 
 MAX_ROWS = 5000
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from flag3d_core.viz.catalog_charts import bar_counts, duration_boxes
-from pages import _state
+from pages._ui import state as _state
 
 st.title("FLAG3D Explorer")
 st.caption("3D fitness motion: 60 activities, body part → activity → instruction. "

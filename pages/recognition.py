@@ -6,8 +6,8 @@ import streamlit as st
 
 from flag3d_core.catalog import queries
 from flag3d_core.viz.confusion import confusion_heatmap, normalise_rows, rollup_heatmap
-from pages import _state
-from pages._components.player import player
+from pages._ui import state as _state
+from pages._ui.player import player
 
 st.title("Recognition")
 cur = _state.catalog_or_stop()

@@ -8,8 +8,8 @@ from flag3d_core.analysis.repetitions import count_repetitions_in_joints
 from flag3d_core.catalog import queries
 from flag3d_core.catalog.load import available_kinds, load_joints
 from flag3d_core.viz.motion_charts import joint_angle_figure
-from pages import _state
-from pages._components.player import player
+from pages._ui import state as _state
+from pages._ui.player import player
 
 st.title("Sequence")
 cur = _state.catalog_or_stop()

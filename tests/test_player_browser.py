@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO = REPO / "pages" / "_components" / "player" / "demo_app.py"
-THREE = REPO / "pages" / "_components" / "player" / "frontend" / "node_modules" / "three"
+DEMO = REPO / "pages" / "_ui" / "player" / "demo_app.py"
+THREE = REPO / "pages" / "_ui" / "player" / "frontend" / "node_modules" / "three"
 OUT = REPO / "test-output"
 IFRAME = 'iframe[title*="flag3d_player"]'
 
@@ -26,7 +26,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 if shutil.which("chromium") is None:
     pytest.skip("chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
 if not THREE.is_dir():
-    pytest.skip("three.js missing: npm ci --prefix pages/_components/player/frontend",
+    pytest.skip("three.js missing: npm ci --prefix pages/_ui/player/frontend",
                 allow_module_level=True)
 
 

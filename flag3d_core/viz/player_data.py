@@ -1,4 +1,4 @@
-"""Compact payloads for the in-browser 3D motion player (three.js, ``pages/_components/player``).
+"""Compact payloads for the in-browser 3D motion player (three.js, ``pages/_ui/player``).
 
 A payload is a JSON-ready dict: a list of *tracks* on one shared timeline. Binary arrays travel
 as ``{"dtype", "shape", "data"}`` with ``data`` the base64 of the little-endian C-order bytes,

@@ -1,7 +1,7 @@
 """Standalone demo of the 3D player (used by tests/test_player_browser.py and the benchmark).
 
 Run from the repository root:
-    PYTHONPATH=. .venv/bin/streamlit run pages/_components/player/demo_app.py
+    PYTHONPATH=. .venv/bin/streamlit run pages/_ui/player/demo_app.py
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from flag3d_core.viz.player_data import (
     player_payload,
     skeleton_track,
 )
-from pages._components.player import player
-from pages._components.player.demo_data import MOTIONS, demo_motion, mannequin, standin_body
+from pages._ui.player import player
+from pages._ui.player.demo_data import MOTIONS, demo_motion, mannequin, standin_body
 
 FPS = 30.0
 SEQUENCES = {"squat": ("squat",), "arm raise": ("arm raise",),

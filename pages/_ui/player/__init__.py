@@ -1,7 +1,7 @@
 """In-browser 3D motion player: a Streamlit custom component (components v1) using three.js.
 
 The frontend (``frontend/index.html`` + ``frontend/player.js``) is hand-written: no build step,
-only ``npm ci --prefix pages/_components/player/frontend`` to install three.js. The payload comes
+only ``npm ci --prefix pages/_ui/player/frontend`` to install three.js. The payload comes
 from :func:`flag3d_core.viz.player_data.player_payload`.
 
 The iframe keeps its camera, playback time and play state across reruns; it reloads its tracks
@@ -40,7 +40,7 @@ def player(payload: dict[str, Any], key: str | None = None, height: int = 480,
     if not frontend_ready():
         st.error(f"The 3D player cannot start: three.js is missing under "
                  f"`{FRONTEND_DIR / 'node_modules'}`. Run "
-                 "`npm ci --prefix pages/_components/player/frontend` (or `make`).")
+                 "`npm ci --prefix pages/_ui/player/frontend` (or `make`).")
         return
     _component(payload=payload, height=int(height), autoplay=bool(autoplay), key=key,
                default=None)
