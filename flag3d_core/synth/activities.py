@@ -12,14 +12,14 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
 from flag3d_core.synth.poses import Pose, mirror_pose
 
 POSTURES = ("stand", "prone", "supine", "side_right", "side_left")
 PATTERNS = ("bilateral", "unilateral", "alternating")
 ANCHORS = ("feet", "knees", "hands", "pelvis")
-_TAXONOMY = Path(__file__).resolve().parent.parent / "datasets" / "flag3d_taxonomy.csv"
+_TAXONOMY = files("flag3d_core.datasets") / "flag3d_taxonomy.csv"  # package data
 
 
 @dataclass(frozen=True)
