@@ -42,6 +42,8 @@ from typing import IO, Any
 
 import numpy as np
 
+from flag3d_core.errors import FileFormatError
+
 __all__ = [
     "ALLOWED_GLOBALS",
     "FileFormatError",
@@ -50,22 +52,6 @@ __all__ = [
     "safe_load",
     "safe_loads",
 ]
-
-
-class FileFormatError(ValueError):
-    """A data file is unreadable or does not have the expected structure.
-
-    The base of every file-level loader error in the project (the dataset loaders subclass it).
-    The message always starts with the file so that a user sees which file to fix.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
-
-    def __reduce__(self):  # keep the exception picklable (multiprocessing workers)
-        return (type(self), (self.path, self.problem))
 
 
 class PickleFormatError(FileFormatError):
@@ -84,7 +70,7 @@ class UnsafePickleError(FileFormatError):
             "and builtin containers may appear in a data pickle",
         )
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple:
         return (type(self), (self.path, self.global_name))
 
 

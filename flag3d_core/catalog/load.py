@@ -11,6 +11,7 @@ from scipy.spatial.transform import Rotation
 
 from flag3d_core.catalog import queries
 from flag3d_core.catalog.arrays import load_array, load_arrays
+from flag3d_core.errors import NotInCatalogError
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class SequenceSmpl:
 def _refs(con, sequence_id: str) -> dict[str, str]:
     df = queries.sequence_arrays(con, sequence_id)
     if df.empty:
-        raise KeyError(f"sequence {sequence_id!r} has no arrays in the catalog")
+        raise NotInCatalogError(f"sequence {sequence_id!r} has no arrays in the catalog")
     return dict(zip(df.kind, df.path, strict=True))
 
 
@@ -39,7 +40,8 @@ def load_joints(con, arrays_dir: Path, sequence_id: str) -> np.ndarray:
     """(T, 25, 3) float32 NTU-25 joints in metres, z up."""
     refs = _refs(con, sequence_id)
     if "joints3d_ntu25" not in refs:
-        raise KeyError(f"sequence {sequence_id!r} has no 3D skeleton (kinds: {sorted(refs)})")
+        raise NotInCatalogError(
+            f"sequence {sequence_id!r} has no 3D skeleton (kinds: {sorted(refs)})")
     return np.asarray(load_array(arrays_dir, refs["joints3d_ntu25"]), dtype=np.float32)
 
 
@@ -47,7 +49,8 @@ def load_keypoints2d(con, arrays_dir: Path, sequence_id: str) -> tuple[np.ndarra
     """(T, 17, 2) pixel keypoints and (T, 17) scores (COCO-17)."""
     refs = _refs(con, sequence_id)
     if "keypoints2d_coco17" not in refs:
-        raise KeyError(f"sequence {sequence_id!r} has no 2D keypoints (kinds: {sorted(refs)})")
+        raise NotInCatalogError(
+            f"sequence {sequence_id!r} has no 2D keypoints (kinds: {sorted(refs)})")
     return (np.asarray(load_array(arrays_dir, refs["keypoints2d_coco17"]), dtype=np.float32),
             np.asarray(load_array(arrays_dir, refs["keypoint_scores"]), dtype=np.float32))
 
@@ -64,7 +67,8 @@ def load_smpl(con, arrays_dir: Path, sequence_id: str, fps: float = 30.0,
     """
     refs = _refs(con, sequence_id)
     if "smpl" not in refs:
-        raise KeyError(f"sequence {sequence_id!r} has no SMPL parameters (kinds: {sorted(refs)})")
+        raise NotInCatalogError(
+            f"sequence {sequence_id!r} has no SMPL parameters (kinds: {sorted(refs)})")
     z = load_arrays(arrays_dir, refs["smpl"])
     betas = z["betas"].astype(np.float32).reshape(-1)[:10]
     if pelvis_rest is None and pelvis_fn is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from flag3d_core.errors import CatalogMissingError
 from flag3d_core.settings import PROJECT_ROOT
 
 SCHEMA_PATH = PROJECT_ROOT / "data_catalog" / "schema.sql"
@@ -29,10 +30,6 @@ _SEQUENCE_COLUMNS = """
     s.activity_id, s.label, a.name AS activity, a.body_part, s.repetition, s.n_frames, s.fps,
     s.joint_layout, s.img_width, s.img_height
 """
-
-
-class CatalogMissingError(FileNotFoundError):
-    """The catalog file does not exist (run ``make app`` or ``flag3d setup``)."""
 
 
 # --------------------------------------------------------------------------- connections

@@ -14,14 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from flag3d_core.errors import FileFormatError, UploadError
 from flag3d_core.layouts import NTU25
 
+__all__ = ["MIN_FRAMES", "UploadError", "UploadedSkeleton", "parse_uploaded_skeleton", "top_k"]
+
 MIN_FRAMES = 8
-
-
-class UploadError(ValueError):
-    def __init__(self, name: str, problem: str) -> None:
-        super().__init__(f"{name}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,8 @@ def _check(name: str, arr: np.ndarray) -> np.ndarray:
     if arr.ndim == 4 and arr.shape[0] == 1:
         arr = arr[0]
     if arr.ndim != 3 or arr.shape[1:] != (NTU25.num_node, 3):
-        raise UploadError(name, f"expected an array of shape (T, 25, 3) (NTU-25 joints, xyz), got {arr.shape}")
+        raise UploadError(
+            name, f"expected an array of shape (T, 25, 3) (NTU-25 joints, xyz), got {arr.shape}")
     if arr.shape[0] < MIN_FRAMES:
         raise UploadError(name, f"only {arr.shape[0]} frames; need at least {MIN_FRAMES}")
     if not np.isfinite(arr).all():
@@ -56,7 +55,6 @@ def parse_uploaded_skeleton(name: str, data: bytes) -> list[UploadedSkeleton]:
         return [UploadedSkeleton(Path(name).stem, _check(name, np.asarray(arr)), None)]
     if suffix in (".pkl", ".pickle"):
         from flag3d_core.datasets.flag3d.skeleton import SkippedRecord, iter_skeleton_pkl
-        from flag3d_core.safe_pickle import FileFormatError
 
         with tempfile.NamedTemporaryFile(suffix=".pkl") as tmp:
             tmp.write(data)
@@ -70,7 +68,8 @@ def parse_uploaded_skeleton(name: str, data: bytes) -> list[UploadedSkeleton]:
             reasons = "; ".join(f"{r.name}: {r.reason}" for r in records[:3]) or "no annotations"
             raise UploadError(name, f"no usable sequence ({reasons})")
         return [UploadedSkeleton(r.name, _check(name, r.keypoint), int(r.label)) for r in good]
-    raise UploadError(name, "unsupported file type; upload a pyskl .pkl or a .npy of shape (T, 25, 3)")
+    raise UploadError(
+        name, "unsupported file type; upload a pyskl .pkl or a .npy of shape (T, 25, 3)")
 
 
 def top_k(probs: np.ndarray, k: int = 5) -> list[tuple[int, float]]:

@@ -7,7 +7,8 @@ problems with one record inside a file are not exceptions (the skeleton reader y
 
 from __future__ import annotations
 
-from flag3d_core.safe_pickle import FileFormatError, PickleFormatError, UnsafePickleError
+from flag3d_core.errors import FileFormatError
+from flag3d_core.safe_pickle import PickleFormatError, UnsafePickleError
 
 __all__ = [
     "FileFormatError",
@@ -43,5 +44,5 @@ class NameParseError(ValueError):
             "M###P###A###R### or P<initials>_A###_V###_R###_S###)"
         )
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple:
         return (type(self), (self.name,))
