@@ -11,15 +11,16 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.resources import files
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from flag3d_core.errors import CatalogMissingError
-from flag3d_core.settings import PROJECT_ROOT
 
-SCHEMA_PATH = PROJECT_ROOT / "data_catalog" / "schema.sql"
+# Packaged with the library (package data), so a wheel install can create catalogs too.
+SCHEMA_SQL = files("flag3d_core.catalog") / "schema.sql"
 SCHEMA_VERSION = "1"
 
 Con = duckdb.DuckDBPyConnection
@@ -45,7 +46,7 @@ def connect(path: Path, *, read_only: bool = True) -> Con:
 
 
 def create_schema(con: Con) -> None:
-    con.execute(SCHEMA_PATH.read_text())
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
     con.execute(
         "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 import pandas as pd
 
-TAXONOMY_CSV = Path(__file__).resolve().parent.parent / "datasets" / "flag3d_taxonomy.csv"
+# Package data of flag3d_core.datasets (a Traversable: a plain Path for an installed package).
+TAXONOMY_CSV = files("flag3d_core.datasets") / "flag3d_taxonomy.csv"
 DATASET = "flag3d"
 
 
@@ -31,7 +32,7 @@ class Flag3DActivity:
 @lru_cache(maxsize=1)
 def flag3d_activities() -> tuple[Flag3DActivity, ...]:
     """The 60 FLAG3D activities in label order."""
-    with open(TAXONOMY_CSV, newline="") as fh:
+    with TAXONOMY_CSV.open(newline="", encoding="utf-8") as fh:
         rows = [Flag3DActivity(int(r["label"]), r["activity"].strip(), r["body_part"].strip())
                 for r in csv.DictReader(fh)]
     rows.sort(key=lambda a: a.label)
