@@ -20,6 +20,7 @@ app: setup
 
 test: setup syslibs-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:cacheprovider
 
 setup: venv syslibs frontend data
