@@ -9,7 +9,7 @@ Accuracy (``--synth DIR``): trains each model on the in-domain split of a FLAG3D
 (``flag3d_keypoint.pkl``) and reports top-1/top-5/mean class accuracy on its test split.
 
     .venv/bin/python benchmarks/bench_recognition.py [--compile] [--synth DIR] [--epochs 10]
-        [--models stgcn,agcn,ctrgcn] [--out benchmarks/results/recognition.json]
+        [--models stgcn,2sagcn,ctrgcn] [--out benchmarks/results/recognition.json]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import torch.nn.functional as F
 
 from flag3d_core.recognition.data import RecognitionItem
 from flag3d_core.recognition.evaluate import autocast_context, evaluate
+from flag3d_core.recognition.names import current_name
 from flag3d_core.recognition.preprocess import PreprocessConfig
 from flag3d_core.recognition.registry import MODELS, build_model
 from flag3d_core.recognition.train import TrainConfig, train_recognizer
@@ -158,6 +159,8 @@ def main() -> None:
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     variants = ["eager", "channels_last"] + (["compile"] if args.compile else [])
     old = json.loads(args.out.read_text()) if args.out.exists() else {}
+    for row in old.get("speed", []) + old.get("accuracy", []):  # results written as "agcn"
+        row["model"] = current_name(row["model"])
     speed_rows = old.get("speed", []) if args.no_speed else [
         speed(m, d, v, args.clip_len, args.num_clips)
         for d in devices for m in models for v in variants]

@@ -5,7 +5,8 @@ import torch
 from flag3d_core.layouts import COCO17, NTU25, SMPL24
 from flag3d_core.recognition.agcn import bone_tensor
 from flag3d_core.recognition.graph import bone_parents, bones
-from flag3d_core.recognition.registry import MODELS, build_model, make_config
+from flag3d_core.recognition.names import LEGACY_NAMES, MODEL_NAMES
+from flag3d_core.recognition.registry import MODELS, build_model, get_spec, make_config
 
 TINY = dict(base_channels=8, num_stages=3, inflate_stages=(2,), down_stages=(2,))
 
@@ -33,12 +34,25 @@ def test_wrong_input_shape_is_rejected(name):
         model(torch.randn(1, 3, 8, 25))
 
 
+def test_one_name_per_model():
+    """The registry, the CLI and the runs use the names of recognition.names, and only those."""
+    from flag3d_core.cli import build_parser
+    from flag3d_core.recognition.runs import MODELS as RUN_MODELS
+
+    assert tuple(MODELS) == MODEL_NAMES == RUN_MODELS
+    args = build_parser().parse_args(["train", "recognition", "--model", "2sagcn"])
+    assert args.model == "2sagcn"
+    for old in LEGACY_NAMES:  # old names are read from old checkpoints, never accepted
+        with pytest.raises(KeyError, match="unknown recognition model"):
+            get_spec(old)
+
+
 def test_agcn_two_streams_sum():
-    model = build_model("agcn", layout="ntu25", num_classes=4, **TINY).eval()
+    model = build_model("2sagcn", layout="ntu25", num_classes=4, **TINY).eval()
     x = torch.randn(2, 3, 8, 25, 1)
     joint, bone = model.stream_logits(x)
     assert torch.allclose(model(x), joint + bone)
-    one = build_model("agcn", layout="ntu25", num_classes=4, streams=("bone",), **TINY)
+    one = build_model("2sagcn", layout="ntu25", num_classes=4, streams=("bone",), **TINY)
     assert len(one.stream_logits(x)) == 1
 
 

@@ -53,7 +53,7 @@ def test_training_is_deterministic():
     assert a == b
 
 
-@pytest.mark.parametrize("name", ["stgcn", "agcn", "ctrgcn"])
+@pytest.mark.parametrize("name", ["stgcn", "2sagcn", "ctrgcn"])
 def test_checkpoint_round_trip(tmp_path, name):
     train = toy_items(NTU25, 3, 2, seed=1)
     cfg = tiny_config(name, epochs=1)
@@ -71,6 +71,19 @@ def test_checkpoint_round_trip(tmp_path, name):
         assert torch.equal(result.model(x), loaded.model(x))
     assert np.array_equal(loaded.predict(train), predict(result.model, train,
                                                          preprocess=cfg.preprocess))
+
+
+def test_checkpoint_with_the_old_agcn_name_loads_as_2sagcn(tmp_path):
+    """Checkpoints written before the one-name rule call 2s-AGCN "agcn"."""
+    train = toy_items(NTU25, 3, 2, seed=1)
+    cfg = tiny_config("2sagcn", epochs=1)
+    result = train_recognizer(cfg, train)
+    path = save_checkpoint(tmp_path / "m.pt", result.model, cfg, label_map={0: "x"})
+    ckpt = torch.load(path, weights_only=True)
+    ckpt["model_name"] = ckpt["train_config"]["model"] = "agcn"
+    torch.save(ckpt, path)
+    loaded = load_checkpoint(path)
+    assert loaded.model_name == "2sagcn" and loaded.train_config == cfg
 
 
 def test_fingerprint_order_independent_and_sensitive():

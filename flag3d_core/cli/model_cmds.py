@@ -10,17 +10,19 @@ import numpy as np
 
 from flag3d_core.catalog import queries
 from flag3d_core.cli import emit
+from flag3d_core.errors import NotInCatalogError
+from flag3d_core.recognition.names import MODEL_NAMES, STGCN
 from flag3d_core.settings import Settings
 
 # Set-up trains this model when the catalog has no recognition run (bounded: see README).
-DEFAULT_SETUP_RUN = {"model": "stgcn", "protocol": "in-domain"}
+DEFAULT_SETUP_RUN = {"model": STGCN, "protocol": "in-domain"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a model on the catalog")
     tsub = p.add_subparsers(dest="task", required=True)
     r = tsub.add_parser("recognition", help="skeleton action recognition")
-    r.add_argument("--model", default="stgcn", choices=["stgcn", "2sagcn", "ctrgcn"])
+    r.add_argument("--model", default=STGCN, choices=MODEL_NAMES)
     r.add_argument("--protocol", default="in-domain", choices=["in-domain", "cross-domain"])
     r.add_argument("--epochs", type=int, default=None)
     r.add_argument("--device", default=None, choices=["auto", "cpu", "cuda"])
@@ -31,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("eval", help="evaluation of a recorded run")
     esub = p.add_subparsers(dest="task", required=True)
-    e = esub.add_parser("recognition", help="top-1/top-5/mean class accuracy, confusion, per body part")
+    e = esub.add_parser("recognition",
+                        help="top-1/top-5/mean class accuracy, confusion, per body part")
     e.add_argument("--run", default="latest", help="run id or 'latest'")
     e.add_argument("--json", action="store_true")
     e.set_defaults(handler=cmd_eval_recognition)
@@ -67,8 +70,8 @@ def train(settings: Settings, model: str, protocol: str, epochs: int | None, dev
         bar.update(step - bar.n)
 
     try:
-        return train_run(con, settings.catalog, settings.arrays_dir, settings.checkpoints_dir, model,
-                         protocol, epochs=epochs, device=device, num_clips=num_clips,
+        return train_run(con, settings.catalog, settings.arrays_dir, settings.checkpoints_dir,
+                         model, protocol, epochs=epochs, device=device, num_clips=num_clips,
                          max_train=max_train, progress=progress)
     finally:
         bar.close()
@@ -79,8 +82,8 @@ def cmd_train_recognition(args: argparse.Namespace, settings: Settings) -> int:
     res = train(settings, args.model, args.protocol, args.epochs, _device(settings, args.device),
                 args.num_clips, args.max_train)
     m = res.metrics
-    emit(args, {"run_id": res.run_id, "checkpoint": str(res.checkpoint), "seconds": round(res.seconds, 1),
-                "metrics": m, "history": res.history},
+    emit(args, {"run_id": res.run_id, "checkpoint": str(res.checkpoint),
+                "seconds": round(res.seconds, 1), "metrics": m, "history": res.history},
          f"run {res.run_id}: top-1 {m['top1']:.3f}, top-5 {m['top5']:.3f}, mean class "
          f"{m['mean_class_accuracy']:.3f} on {m['num_samples']} test sequences "
          f"({res.seconds:.0f} s) -> {res.checkpoint}")
@@ -95,7 +98,8 @@ def cmd_eval_recognition(args: argparse.Namespace, settings: Settings) -> int:
     try:
         run = queries.model_run(con, args.run)
         if run is None:
-            raise KeyError(f"no model run {args.run!r} in the catalog (train one with `flag3d train recognition`)")
+            raise NotInCatalogError(f"no model run {args.run!r} in the catalog (train one with "
+                                    "`flag3d train recognition`)")
         cm = run_confusion(con, run["run_id"])
         preds, probs = run_probs(con, run["run_id"])
     finally:
@@ -104,17 +108,19 @@ def cmd_eval_recognition(args: argparse.Namespace, settings: Settings) -> int:
     names = label_map()
     pairs = [{"true": names[int(t)], "pred": names[int(p)], "count": int(n)}
              for t, p, n in most_confused_pairs(cm, 10)]
-    per_seq = [{"sequence_id": r.sequence_id, "label_true": int(r.label_true), "label_pred": int(r.label_pred),
-                "top5": json.loads(r.top5), "probs": pr.tolist()}
+    per_seq = [{"sequence_id": r.sequence_id, "label_true": int(r.label_true),
+                "label_pred": int(r.label_pred), "top5": json.loads(r.top5), "probs": pr.tolist()}
                for r, pr in zip(preds.itertuples(), np.round(probs, 5), strict=True)]
-    payload = {"run_id": run["run_id"], "model": run["model"], "protocol": run["protocol"], **metrics,
-               "confusion": cm.tolist(), "most_confused": pairs, "per_sequence": per_seq}
+    payload = {"run_id": run["run_id"], "model": run["model"], "protocol": run["protocol"],
+               **metrics, "confusion": cm.tolist(), "most_confused": pairs,
+               "per_sequence": per_seq}
     bp = metrics.get("per_group", {})
     text = (f"run {run['run_id']} ({run['model']}, {run['protocol']})\n"
             f"top-1 {metrics['top1']:.3f}  top-5 {metrics['top5']:.3f}  mean class "
             f"{metrics['mean_class_accuracy']:.3f}  ({metrics['num_samples']} sequences)\n"
             "per body part: " + ", ".join(f"{k} {v:.2f}" for k, v in bp.items()) + "\n"
-            "most confused: " + "; ".join(f"{p['true']} -> {p['pred']} ({p['count']})" for p in pairs[:5]))
+            "most confused: "
+            + "; ".join(f"{p['true']} -> {p['pred']} ({p['count']})" for p in pairs[:5]))
     emit(args, payload, text)
     return 0
 
@@ -132,7 +138,8 @@ def cmd_runs_list(args: argparse.Namespace, settings: Settings) -> int:
         r["config"] = {k: v for k, v in cfg.items() if k != "history"}
         records.append(r)
     text = "\n".join(f"{r['run_id']}  {r['task']}  {r['model']}  {r['protocol']}  "
-                     f"top1={r['metrics'].get('top1', float('nan')):.3f}" for r in records) or "(no runs)"
+                     f"top1={r['metrics'].get('top1', float('nan')):.3f}"
+                     for r in records) or "(no runs)"
     emit(args, {"runs": records}, text)
     return 0
 
@@ -149,7 +156,8 @@ def ensure_default_models(settings: Settings) -> str:
         con.close()
     if have:
         return "present"
-    epochs = int(os.environ["FLAG3D_SETUP_EPOCHS"]) if os.environ.get("FLAG3D_SETUP_EPOCHS") else None
+    setup_epochs = os.environ.get("FLAG3D_SETUP_EPOCHS")
+    epochs = int(setup_epochs) if setup_epochs else None
     res = train(settings, DEFAULT_SETUP_RUN["model"], DEFAULT_SETUP_RUN["protocol"], epochs,
                 settings.torch_device())
     return f"trained {res.run_id}: top-1 {res.metrics['top1']:.3f} in {res.seconds:.0f} s"

@@ -5,6 +5,7 @@ Modules by role (import them directly; this package import stays light):
 * ``graph``       numpy adjacency / ST-GCN spatial partition / bones from a SkeletonLayout
 * ``preprocess``  centring, alignment, uniform clip sampling, augmentation, 2D normalisation
 * ``stgcn``, ``agcn``, ``ctrgcn``  the models (input (N, C, T, V, M)) and their configs
+* ``names``       the models' names (``stgcn``, ``2sagcn``, ``ctrgcn``), without importing torch
 * ``registry``    ``build_model(name, config)``, ``make_config(name, **fields)``
 * ``data``        ``RecognitionItem``, ``RecognitionDataset``
 * ``train``       ``TrainConfig``, ``train_recognizer``

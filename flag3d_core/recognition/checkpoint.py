@@ -21,6 +21,7 @@ from torch import nn
 
 from flag3d_core.recognition.data import RecognitionItem
 from flag3d_core.recognition.evaluate import predict
+from flag3d_core.recognition.names import current_name
 from flag3d_core.recognition.preprocess import PreprocessConfig
 from flag3d_core.recognition.registry import build_model, make_config
 from flag3d_core.recognition.train import TrainConfig
@@ -107,7 +108,10 @@ def load_checkpoint(path: str | os.PathLike, device: str = "cpu") -> LoadedModel
         raise ValueError(f"checkpoint {path} could not be read: {err}") from err
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         raise ValueError(f"checkpoint {path} is not a {FORMAT} checkpoint")
-    name = ckpt["model_name"]
+    # Checkpoints written before the one-name rule say "agcn" for 2s-AGCN.
+    name = current_name(ckpt["model_name"])
+    train_config = dict(ckpt["train_config"])
+    train_config["model"] = current_name(train_config.get("model", name))
     config = make_config(name, **ckpt["model_config"])
     model = build_model(name, config)
     try:
@@ -118,7 +122,7 @@ def load_checkpoint(path: str | os.PathLike, device: str = "cpu") -> LoadedModel
     return LoadedModel(
         model=model, model_name=name, model_config=config,
         label_map={int(k): v for k, v in ckpt["label_map"].items()},
-        train_config=TrainConfig.from_dict(ckpt["train_config"]),
+        train_config=TrainConfig.from_dict(train_config),
         data_fingerprint=ckpt["data_fingerprint"], metrics=ckpt["metrics"],
         extra=ckpt.get("extra", {}),
     )

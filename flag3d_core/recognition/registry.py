@@ -1,5 +1,8 @@
 """Model names -> (config class, builder). The graph is built here from the layout named in
-the config, so models receive adjacency matrices and know no dataset."""
+the config, so models receive adjacency matrices and know no dataset.
+
+The names are the ones users type (``flag3d train recognition --model 2sagcn``) and the ones the
+catalog and checkpoints store: one name per model everywhere."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 
 from torch import nn
 
+from flag3d_core.recognition import names
 from flag3d_core.recognition.agcn import AGCN, AGCNConfig
 from flag3d_core.recognition.blocks import GraphModelConfig
 from flag3d_core.recognition.ctrgcn import CTRGCN, CTRGCNConfig
@@ -43,9 +47,11 @@ def _build_ctrgcn(cfg: CTRGCNConfig) -> nn.Module:
 
 
 MODELS: dict[str, ModelSpec] = {
-    "stgcn": ModelSpec("stgcn", "ST-GCN (Yan et al. 2018)", STGCNConfig, _build_stgcn),
-    "agcn": ModelSpec("agcn", "2s-AGCN (Shi et al. 2019)", AGCNConfig, _build_agcn),
-    "ctrgcn": ModelSpec("ctrgcn", "CTR-GCN (Chen et al. 2021)", CTRGCNConfig, _build_ctrgcn),
+    names.STGCN: ModelSpec(names.STGCN, "ST-GCN (Yan et al. 2018)", STGCNConfig, _build_stgcn),
+    names.TWO_S_AGCN: ModelSpec(names.TWO_S_AGCN, "2s-AGCN (Shi et al. 2019)", AGCNConfig,
+                                _build_agcn),
+    names.CTRGCN: ModelSpec(names.CTRGCN, "CTR-GCN (Chen et al. 2021)", CTRGCNConfig,
+                            _build_ctrgcn),
 }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,18 +23,18 @@ from flag3d_core.catalog import queries
 from flag3d_core.catalog.arrays import load_array
 from flag3d_core.catalog.taxonomy import flag3d_activities
 from flag3d_core.catalog.writer import catalog_transaction
+from flag3d_core.errors import NotInCatalogError
 from flag3d_core.recognition.checkpoint import data_fingerprint, load_checkpoint, save_checkpoint
 from flag3d_core.recognition.data import RecognitionItem
 from flag3d_core.recognition.evaluate import EvalResult, evaluate_probs, predict
+from flag3d_core.recognition.names import MODEL_NAMES
 from flag3d_core.recognition.preprocess import PreprocessConfig, normalize_2d
 from flag3d_core.recognition.train import TrainConfig, train_recognizer
 
 log = logging.getLogger(__name__)
 
 PROTOCOLS = ("in-domain", "cross-domain")
-MODELS = ("stgcn", "2sagcn", "ctrgcn")
-# The CLI's model names -> the registry's names.
-REGISTRY_NAME = {"stgcn": "stgcn", "2sagcn": "agcn", "ctrgcn": "ctrgcn"}
+MODELS = MODEL_NAMES
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def load_protocol(con, arrays_dir: Path, protocol: str, *, max_train: int | None
     train_df, test_df = df[df.split == "train"], df[df.split == "test"]
     if max_train is not None and len(train_df) > max_train:
         train_df = train_df.sample(n=max_train, random_state=seed).sort_values("sequence_id")
-    fp = data_fingerprint((r.sequence_id, (int(r.n_frames),), r.checksum) for r in train_df.itertuples())
+    fp = data_fingerprint((r.sequence_id, (int(r.n_frames),), r.checksum)
+                          for r in train_df.itertuples())
     return ProtocolData(
         protocol,
         [_item(arrays_dir, r, spec, scores.get(r.sequence_id)) for r in train_df.itertuples()],
@@ -99,10 +101,11 @@ def load_protocol(con, arrays_dir: Path, protocol: str, *, max_train: int | None
     )
 
 
-def default_config(model: str, protocol: str, epochs: int | None = None, **overrides) -> TrainConfig:
+def default_config(model: str, protocol: str, epochs: int | None = None,
+                   **overrides: Any) -> TrainConfig:
     """Training defaults sized for a 2-core CPU on FLAG3D-Synth (see benchmarks/RESULTS.md)."""
     spec = PROTOCOL_SPECS[protocol]
-    base = dict(model=REGISTRY_NAME[model], layout=spec.layout, num_classes=60,
+    base = dict(model=model, layout=spec.layout, num_classes=60,
                 in_channels=spec.in_channels,
                 preprocess=PreprocessConfig(mode=spec.mode, clip_len=48),
                 epochs=epochs or 10, batch_size=16, optimizer="sgd", lr=0.05, num_clips_val=1)
@@ -138,7 +141,8 @@ def predictions_frame(run_id: str, ev: EvalResult, top_k: int = 5) -> pd.DataFra
     return pd.DataFrame({
         "run_id": run_id, "sequence_id": ev.keys, "label_true": ev.y_true.astype(int),
         "label_pred": ev.y_pred.astype(int),
-        "top5": [json.dumps([[int(c), round(float(p[c]), 5)] for c in t]) for t, p in zip(top, ev.probs, strict=True)],
+        "top5": [json.dumps([[int(c), round(float(p[c]), 5)] for c in t])
+                 for t, p in zip(top, ev.probs, strict=True)],
         "probs": [json.dumps(np.round(p, 5).tolist()) for p in ev.probs],
     })
 
@@ -151,7 +155,8 @@ def record_run(catalog: Path, run_id: str, model: str, protocol: str, config: di
         queries.insert_predictions(con, predictions_frame(run_id, ev))
 
 
-def train_run(con, catalog: Path, arrays_dir: Path, checkpoints_dir: Path, model: str, protocol: str,
+def train_run(con, catalog: Path, arrays_dir: Path, checkpoints_dir: Path, model: str,
+              protocol: str,
               *, epochs: int | None = None, device: str = "cpu", num_clips: int = 5,
               max_train: int | None = None,
               progress: Callable[[int, int, int, float], None] | None = None,
@@ -169,11 +174,13 @@ def train_run(con, catalog: Path, arrays_dir: Path, checkpoints_dir: Path, model
                "num_train": len(data.train), "num_parameters": result.num_parameters,
                "device": result.device}
     run_id = _run_id(model, protocol)
-    ckpt = save_checkpoint(checkpoints_dir / f"{run_id}.pt", result.model, cfg, label_map=label_map(),
-                           data_fingerprint=data.fingerprint, metrics=metrics,
-                           extra={"protocol": protocol, "cli_model": model, "run_id": run_id})
+    ckpt = save_checkpoint(checkpoints_dir / f"{run_id}.pt", result.model, cfg,
+                           label_map=label_map(), data_fingerprint=data.fingerprint,
+                           metrics=metrics,
+                           extra={"protocol": protocol, "run_id": run_id})
     history = [vars(h) for h in result.history]
-    record_run(catalog, run_id, model, protocol, {**cfg.to_dict(), "history": history}, metrics, ckpt, ev)
+    record_run(catalog, run_id, model, protocol, {**cfg.to_dict(), "history": history}, metrics,
+               ckpt, ev)
     return RunResult(run_id, model, protocol, metrics, ckpt, time.perf_counter() - t0, history)
 
 
@@ -188,7 +195,9 @@ def run_confusion(con, run_id: str, num_classes: int = 60) -> np.ndarray:
 def run_probs(con, run_id: str) -> tuple[pd.DataFrame, np.ndarray]:
     """A recorded run's predictions and its (N, K) probabilities."""
     p = queries.predictions(con, run_id)
-    probs = np.array([json.loads(x) for x in p.probs], dtype=np.float32) if len(p) else np.zeros((0, 60))
+    if not len(p):
+        return p, np.zeros((0, 60), dtype=np.float32)
+    probs = np.array([json.loads(x) for x in p.probs], dtype=np.float32)
     return p, probs
 
 
@@ -196,5 +205,5 @@ def load_run_model(con, run_id: str, device: str = "cpu"):
     """The checkpoint of a recorded run (``latest`` allowed)."""
     run = queries.model_run(con, run_id)
     if run is None:
-        raise KeyError(f"no model run {run_id!r} in the catalog")
+        raise NotInCatalogError(f"no model run {run_id!r} in the catalog")
     return run, load_checkpoint(run["checkpoint"], device=device)

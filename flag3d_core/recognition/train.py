@@ -62,7 +62,8 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         if self.optimizer not in ("sgd", "adamw"):
-            raise ValueError(f"TrainConfig.optimizer must be 'sgd' or 'adamw', got {self.optimizer!r}")
+            raise ValueError(
+                f"TrainConfig.optimizer must be 'sgd' or 'adamw', got {self.optimizer!r}")
         if self.amp not in ("bf16", "fp16", "off"):
             raise ValueError(f"TrainConfig.amp must be 'bf16', 'fp16' or 'off', got {self.amp!r}")
         if self.epochs < 1 or self.batch_size < 1:
