@@ -21,16 +21,14 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
-import subprocess
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
+from flag3d_core.devtools.server import StreamlitServer
 from flag3d_core.layouts import NTU25, SMPL24
 from flag3d_core.viz.player_data import (
     joint_positions,
@@ -93,29 +91,6 @@ def bench_bytes() -> list[dict]:
     return rows
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_demo(port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "FLAG3D_PLAYER_DEMO_BODY": BODY}
-    proc = subprocess.Popen(
-        [str(REPO / ".venv/bin/streamlit"), "run", "pages/_ui/player/demo_app.py",
-         "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.25)
-    proc.terminate()
-    raise RuntimeError("demo server did not start")
-
-
 def _wait_moving(page, old_id: str | None) -> None:
     """Block until the player shows a payload other than ``old_id`` and its frame advances."""
     frame = next(f for f in page.frames if "flag3d_player" in f.url)
@@ -135,17 +110,18 @@ def _payload_id(page) -> str | None:
 def bench_browser(repeats: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    proc = _start_demo(port)
     out: dict = {"open_page_s": [], "choose_sequence_s": [], "switch_to_mesh_s": []}
-    try:
+    demo = StreamlitServer(REPO / "pages/_ui/player/demo_app.py", cwd=REPO,
+                           env={"PYTHONPATH": str(REPO), "FLAG3D_PLAYER_DEMO_BODY": BODY},
+                           timeout=60)
+    with demo as url:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=shutil.which("chromium"),
                                          args=CHROMIUM_ARGS)
             for _ in range(repeats):
                 page = browser.new_page(viewport={"width": 1100, "height": 900})
                 t0 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/")
+                page.goto(url + "/")
                 page.wait_for_selector(IFRAME, timeout=30_000)
                 while not any("flag3d_player" in f.url for f in page.frames):
                     page.wait_for_timeout(20)
@@ -173,9 +149,6 @@ def bench_browser(repeats: int) -> dict:
                     out["choose_sequence_s"].append(time.perf_counter() - t0)
                 page.close()
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     timings = {k: {"median": statistics.median(v), "max": max(v), "n": len(v),
                    "goal_met": max(v) < 2.0 if k != "open_page_s" else None}
                for k, v in out.items()}

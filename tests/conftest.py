@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,39 +28,14 @@ def use_small_env(small_env, monkeypatch):
     return small_env
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
-def app_server(small_env):
+def app_server(small_env) -> Iterator[str]:
     """A real Streamlit server on a free localhost port, serving app.py on the small catalog."""
-    port = _free_port()
-    env = {**os.environ, **small_env, "PYTHONUNBUFFERED": "1"}
-    TEST_OUTPUT.mkdir(exist_ok=True)
-    log = open(TEST_OUTPUT / "app_server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        raise RuntimeError("streamlit server did not become healthy; see test-output/app_server.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    from flag3d_core.devtools.server import StreamlitServer
+
+    log = TEST_OUTPUT / "app_server.log"
+    with StreamlitServer(ROOT / "app.py", env=small_env, log_path=log, cwd=ROOT) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

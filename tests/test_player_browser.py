@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import socket
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from flag3d_core.devtools.server import StreamlitServer
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "pages" / "_ui" / "player" / "demo_app.py"
@@ -30,45 +28,13 @@ if not THREE.is_dir():
                 allow_module_level=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_demo(port: int) -> subprocess.Popen:
-    """Start the demo app's Streamlit server and wait for /_stcore/health."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(
-        [str(REPO / ".venv" / "bin" / "streamlit"), "run", str(DEMO), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"demo server exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return proc
-        except OSError:
-            time.sleep(0.25)
-    proc.terminate()
-    raise RuntimeError("demo server did not answer /_stcore/health within 60 s")
-
-
 @pytest.fixture(scope="module")
 def demo_url() -> Iterator[str]:
-    port = free_port()
-    proc = start_demo(port)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """The player's demo app served on a free port (demo_app.py imports ``pages``)."""
+    server = StreamlitServer(DEMO, env={"PYTHONPATH": str(REPO)}, cwd=REPO,
+                             log_path=OUT / "player_demo.log")
+    with server as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="module")
