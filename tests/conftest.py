@@ -29,7 +29,7 @@ def use_small_env(small_env, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def app_server(small_env) -> Iterator[str]:
+def app_server(small_env: dict[str, str]) -> Iterator[str]:
     """A real Streamlit server on a free localhost port, serving app.py on the small catalog."""
     from flag3d_core.devtools.server import StreamlitServer
 

@@ -34,7 +34,7 @@ def test_wrong_input_shape_is_rejected(name):
         model(torch.randn(1, 3, 8, 25))
 
 
-def test_one_name_per_model():
+def test_one_name_per_model() -> None:
     """The registry, the CLI and the runs use the names of recognition.names, and only those."""
     from flag3d_core.cli import build_parser
     from flag3d_core.recognition.runs import MODELS as RUN_MODELS

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -73,7 +75,7 @@ def test_checkpoint_round_trip(tmp_path, name):
                                                          preprocess=cfg.preprocess))
 
 
-def test_checkpoint_with_the_old_agcn_name_loads_as_2sagcn(tmp_path):
+def test_checkpoint_with_the_old_agcn_name_loads_as_2sagcn(tmp_path: Path) -> None:
     """Checkpoints written before the one-name rule call 2s-AGCN "agcn"."""
     train = toy_items(NTU25, 3, 2, seed=1)
     cfg = tiny_config("2sagcn", epochs=1)
