@@ -54,7 +54,7 @@ def test_standin_loads_through_smplx(body, arrays):
     assert body.faces.shape == arrays["f"].shape and body.faces.dtype == np.int64
     assert tuple(body.parents) == PARENTS
     t = 5
-    out = body.forward(np.zeros((t, 3)), np.zeros((t, 69)), np.zeros(10), np.zeros((t, 3)))
+    out = body.pose(np.zeros((t, 3)), np.zeros((t, 69)), np.zeros(10), np.zeros((t, 3)))
     assert out.vertices.shape == (t, 6890, 3) and out.vertices.dtype == np.float32
     assert out.joints.shape == (t, 24, 3) and out.joints.dtype == np.float32
     np.testing.assert_allclose(out.vertices[2], arrays["v_template"], atol=1e-6)
@@ -64,7 +64,7 @@ def test_standin_loads_through_smplx(body, arrays):
 def test_transl_betas_and_rest_joints(body, arrays):
     betas = np.array([2.0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
     transl = np.array([[1.0, 2.0, 3.0]])
-    out = body.forward(np.zeros((1, 3)), np.zeros((1, 69)), betas, transl)
+    out = body.pose(np.zeros((1, 3)), np.zeros((1, 69)), betas, transl)
     shaped = arrays["v_template"] + arrays["shapedirs"] @ betas
     np.testing.assert_allclose(out.vertices[0], shaped + transl, atol=1e-5)
     rest = body.rest_joints(betas)
@@ -76,8 +76,8 @@ def test_transl_betas_and_rest_joints(body, arrays):
 def test_rotating_the_left_elbow_moves_only_the_forearm_and_hand(body, arrays):
     pose = np.zeros((1, 69))
     pose[0, (18 - 1) * 3 + 1] = np.pi / 2  # left elbow, 90 degrees about y
-    rest = body.forward(np.zeros((1, 3)), np.zeros((1, 69))).vertices[0]
-    bent = body.forward(np.zeros((1, 3)), pose).vertices[0]
+    rest = body.pose(np.zeros((1, 3)), np.zeros((1, 69))).vertices[0]
+    bent = body.pose(np.zeros((1, 3)), pose).vertices[0]
     moved = np.linalg.norm(bent - rest, axis=1) > 1e-6
     names = {SEGMENT_NAMES[s] for s in np.unique(arrays["vertex_segments"][moved])}
     assert names == {"left_forearm", "left_hand", "left_thumb"}
@@ -101,20 +101,20 @@ def test_joints_match_independent_forward_kinematics(body):
     t = 10
     go, bp = rng.normal(0, 0.5, (t, 3)), rng.normal(0, 0.4, (t, 69))
     transl, betas = rng.normal(0, 1, (t, 3)), rng.normal(0, 1, 10)
-    out = body.forward(go, bp, betas, transl, batch=3)  # also exercises chunking
+    out = body.pose(go, bp, betas, transl, batch=3)  # also exercises chunking
     rest = body.rest_joints(betas)
     for i in range(t):
         want = _numpy_fk(rest, np.concatenate([go[i], bp[i]]), transl[i])
         np.testing.assert_allclose(out.joints[i], want, atol=2e-5)
-    again = body.forward(go, bp, betas, transl, batch=64)
+    again = body.pose(go, bp, betas, transl, batch=64)
     np.testing.assert_allclose(again.vertices, out.vertices, atol=1e-6)
 
 
 def test_forward_rejects_bad_shapes(body):
     with pytest.raises(ValueError, match="body_pose"):
-        body.forward(np.zeros((2, 3)), np.zeros((2, 72)))
+        body.pose(np.zeros((2, 3)), np.zeros((2, 72)))
     with pytest.raises(ValueError, match="frame counts"):
-        body.forward(np.zeros((2, 3)), np.zeros((3, 69)))
+        body.pose(np.zeros((2, 3)), np.zeros((3, 69)))
 
 
 def test_missing_model_names_the_directory(tmp_path):

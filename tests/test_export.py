@@ -99,7 +99,7 @@ def test_bvh_round_trip_with_the_standin_body(tmp_path_factory, sequence):
     body.write_standin(body_dir)
     model = body.load_body_model(body_dir)
     global_orient, body_pose, betas, transl = sequence
-    out = model.forward(global_orient, body_pose, betas, transl)
+    out = model.pose(global_orient, body_pose, betas, transl)
     rest = model.rest_joints(betas)
     path = write_bvh(body_dir / "standin.bvh", global_orient, body_pose, transl, rest, 30.0)
     motion = read_bvh(path)

@@ -7,9 +7,10 @@ import dataclasses
 import numpy as np
 import pytest
 
+from flag3d_core.body.kinematics import forward_kinematics_np
 from flag3d_core.layouts import NTU25, SMPL24
+from flag3d_core.layouts.smpl24 import PARENTS
 from flag3d_core.synth.activities import activity_names, scripts
-from flag3d_core.synth.kinematics import global_rotations, posed_joints
 from flag3d_core.synth.motion import Timing, animate, channels_to_rotations, sample_channels
 from flag3d_core.synth.performers import make_performer
 from flag3d_core.synth.poses import CHANNEL_SIZES, mirror_pose
@@ -73,7 +74,7 @@ def test_w_y_a_stretches_differ_in_arm_elevation(arrays):
         s = scripts()[act]
         ch = sample_channels(s, np.array([s.keys[1][0]]))
         _, local = channels_to_rotations(ch, s, rig)
-        j = posed_joints(global_rotations(local), rig.rest_joints)[0]
+        j = forward_kinematics_np(local, rig.rest_joints, PARENTS).joints[0]
         torso_up = j[12] - j[0]
         torso_up /= np.linalg.norm(torso_up)
         arm = j[20] - j[16]  # left shoulder -> wrist
@@ -93,7 +94,7 @@ def test_probe_skinning_matches_the_body_model(tmp_path, arrays):
     m = animate(scripts()[51], perf, rig, Timing(n_cycles=1, max_frames=60),
                 np.random.default_rng(0))
     rh_mats = _rotvec_to_mat(m.Rh)
-    out = body.forward(np.zeros_like(m.Rh), m.poses[:, 3:], m.betas)
+    out = body.pose(np.zeros_like(m.Rh), m.poses[:, 3:], m.betas)
     verts = np.einsum("tab,tvb->tva", rh_mats, out.vertices.astype(np.float64)) + m.Th[:, None]
     np.testing.assert_allclose(verts[:, rig.probe_ids], m.probes, atol=2e-4)
     joints = np.einsum("tab,tjb->tja", rh_mats, out.joints.astype(np.float64)) + m.Th[:, None]
@@ -165,7 +166,7 @@ def test_written_smpl_round_trips_through_the_release_loader(tmp_path, arrays):
     pelvis = rest_pelvis(arrays["v_template"], arrays["shapedirs"], arrays["J_regressor"],
                          params.shapes.reshape(-1))
     smpl = easymocap_to_smpl(params, pelvis)
-    out = body.forward(smpl.global_orient, smpl.body_pose, smpl.betas, smpl.transl)
+    out = body.pose(smpl.global_orient, smpl.body_pose, smpl.betas, smpl.transl)
     np.testing.assert_allclose(out.vertices[:, rig.probe_ids], m.probes, atol=2e-3)
 
 

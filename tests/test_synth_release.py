@@ -118,7 +118,7 @@ def test_floor_contact_and_lying(tmp_path, small):
     for act, script in sorted(scripts().items()):
         p = np.load(small / "smpl" / f"S001C001M001P002A{act:03d}R001.npz")
         idx = np.arange(0, p["poses"].shape[0], 4)
-        out = body.forward(np.zeros((len(idx), 3)), p["poses"][idx, 3:], p["shapes"][0])
+        out = body.pose(np.zeros((len(idx), 3)), p["poses"][idx, 3:], p["shapes"][0])
         rot = Rotation.from_rotvec(p["Rh"][idx]).as_matrix()
         verts = np.einsum("tab,tvb->tva", rot, out.vertices) + p["Th"][idx, None]
         lowest = verts[..., 2].min(axis=1)

@@ -1,6 +1,8 @@
-"""Body models: the stand-in SMPL builder, model loading/validation and batched posing.
+"""Body models: the stand-in SMPL builder, model loading/validation and posing.
 
-``BodyModel`` / ``BodyOutput`` import torch, so they are loaded on first access.
+``BodyModel`` / ``BodyOutput`` import torch, so they are loaded on first access. The math
+(shape, forward kinematics, skinning) is in :mod:`flag3d_core.body.kinematics`, torch first
+with numpy entries.
 """
 
 from __future__ import annotations
@@ -8,18 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from flag3d_core.body.errors import BodyModelError, BodyModelNotFoundError
-from flag3d_core.body.model import (
-    BodyModelInfo,
-    ensure_body_model,
-    find_body_model,
-    load_body_model,
-)
+from flag3d_core.body.load import ensure_body_model, load_body_model
+from flag3d_core.body.model import BodyModelInfo, find_body_model
 from flag3d_core.body.standin import (
     SHAPE_DIRECTIONS,
     VERTEX_LANDMARKS,
     build_standin,
     write_standin,
 )
+from flag3d_core.body.template import BodyTemplate, template_from_arrays
 
 __all__ = [
     "SHAPE_DIRECTIONS",
@@ -29,10 +28,12 @@ __all__ = [
     "BodyModelInfo",
     "BodyModelNotFoundError",
     "BodyOutput",
+    "BodyTemplate",
     "build_standin",
     "ensure_body_model",
     "find_body_model",
     "load_body_model",
+    "template_from_arrays",
     "write_standin",
 ]
 

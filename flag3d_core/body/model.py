@@ -1,4 +1,5 @@
-"""Finding, reading and validating the body-model file; building the smplx model from it.
+"""Finding, reading and validating the body-model file (no torch; :mod:`.load` builds the
+model from what this module reads).
 
 The body-model directory holds ``smpl/SMPL_NEUTRAL.pkl`` (``.npz`` and the same names directly
 in the directory are accepted too). It is either the procedural stand-in written by
@@ -9,9 +10,6 @@ unpickler (never by smplx itself), and smplx gets the arrays through ``data_stru
 
 from __future__ import annotations
 
-import contextlib
-import io
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,15 +23,12 @@ from flag3d_core.safe_pickle import FileFormatError, UnsafePickleError, safe_loa
 __all__ = [
     "MODEL_CANDIDATES",
     "BodyModelInfo",
-    "ensure_body_model",
     "find_body_model",
-    "load_body_model",
     "model_file",
+    "model_info",
     "read_model_arrays",
     "validate_model_arrays",
 ]
-
-log = logging.getLogger(__name__)
 
 MODEL_CANDIDATES = (
     "smpl/SMPL_NEUTRAL.pkl", "smpl/SMPL_NEUTRAL.npz", "SMPL_NEUTRAL.pkl", "SMPL_NEUTRAL.npz",
@@ -124,7 +119,8 @@ def read_model_arrays(path: str | os.PathLike[str]) -> dict[str, Any]:
     return {str(k): _densify(v) for k, v in data.items()}
 
 
-def _check(path: Path, arrays: dict[str, Any], key: str, ndim: int, expect: str):
+def _check(path: Path, arrays: dict[str, Any], key: str, ndim: int,
+           expect: str) -> np.ndarray:
     if key not in arrays:
         raise BodyModelError(path, f"missing array {key!r} (expected shape {expect})")
     try:
@@ -174,7 +170,9 @@ def validate_model_arrays(path: Path, arrays: dict[str, Any]) -> dict[str, np.nd
     return out
 
 
-def _info(path: Path, arrays: dict[str, np.ndarray]) -> BodyModelInfo:
+def model_info(path: Path, arrays: dict[str, np.ndarray]) -> BodyModelInfo:
+    """What the validated ``arrays`` of ``path`` are: stand-in or SMPL, sizes, a line for the
+    user."""
     n, f = arrays["v_template"].shape[0], arrays["f"].shape[0]
     if bool(arrays.get("flag3d_standin", False)):
         message = (
@@ -188,37 +186,4 @@ def _info(path: Path, arrays: dict[str, np.ndarray]) -> BodyModelInfo:
 def find_body_model(body_dir: str | os.PathLike[str]) -> BodyModelInfo:
     """Locate, read and validate the body model under ``body_dir`` (raises BodyModelError)."""
     path = model_file(body_dir)
-    return _info(path, validate_model_arrays(path, read_model_arrays(path)))
-
-
-def load_body_model(body_dir: str | os.PathLike[str], device: str = "cpu"):
-    """The body model under ``body_dir`` as a :class:`~flag3d_core.body.forward.BodyModel`."""
-    import smplx  # lazy: torch is heavy
-
-    from flag3d_core.body.forward import BodyModel
-
-    path = model_file(body_dir)
-    arrays = validate_model_arrays(path, read_model_arrays(path))
-    info = _info(path, arrays)
-    try:
-        # smplx prints a warning for models with fewer than 300 shape directions
-        with contextlib.redirect_stdout(io.StringIO()):
-            smpl = smplx.SMPL(
-                model_path=str(path.parent), data_struct=smplx.utils.Struct(**arrays),
-                num_betas=10,
-            )
-    except Exception as exc:  # noqa: BLE001 - report any smplx failure against the file
-        raise BodyModelError(path, f"smplx could not build the model ({exc})") from exc
-    log.debug("loaded %s", info.message)
-    return BodyModel(smpl.to(device).eval(), info)
-
-
-def ensure_body_model(body_dir: str | os.PathLike[str], device: str = "cpu"):
-    """:func:`load_body_model`, writing the stand-in first when the directory has no model."""
-    try:
-        model_file(body_dir)
-    except BodyModelNotFoundError:
-        from flag3d_core.body.standin import write_standin
-
-        write_standin(body_dir)
-    return load_body_model(body_dir, device)
+    return model_info(path, validate_model_arrays(path, read_model_arrays(path)))

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from flag3d_core.body.errors import BodyModelError
+from flag3d_core.body.model import read_model_arrays
 from flag3d_core.body.standin_geometry import SegmentMesh, anchor_weights, loft_segment, smoothstep
 from flag3d_core.body.standin_shape import (
     L_COLLAR,
@@ -140,7 +141,7 @@ def _landmarks(d: Design, meshes: list[SegmentMesh], offsets: np.ndarray) -> dic
     """Natural (pre-permutation) vertex index of each landmark."""
     index = {s.name: i for i, s in enumerate(d.segments)}
 
-    def nearest(seg: str, target) -> int:
+    def nearest(seg: str, target: tuple[float, float, float] | np.ndarray) -> int:
         i = index[seg]
         dist = np.linalg.norm(meshes[i].vertices - np.asarray(target), axis=1)
         return int(offsets[i] + np.argmin(dist))
@@ -234,8 +235,6 @@ def write_standin(body_dir: str | os.PathLike[str], *, overwrite: bool = False) 
         if not overwrite:
             log.info("body model already present, not writing the stand-in: %s", path)
             return path
-        from flag3d_core.body.model import read_model_arrays  # lazy: model imports us
-
         if not read_model_arrays(path).get(STANDIN_MARKER, False):
             raise BodyModelError(path, "is a real body model; refusing to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -165,7 +165,8 @@ def smoothstep(x: np.ndarray) -> np.ndarray:
     return x * x * (3.0 - 2.0 * x)
 
 
-def anchor_weights(t: np.ndarray, anchors: tuple[tuple[float, int], ...], n_joints: int):
+def anchor_weights(t: np.ndarray, anchors: tuple[tuple[float, int], ...],
+                   n_joints: int) -> np.ndarray:
     """Skinning weights (V, J) blending smoothly between consecutive ``(t, joint)`` anchors."""
     w = np.zeros((len(t), n_joints))
     ts = [a[0] for a in anchors]

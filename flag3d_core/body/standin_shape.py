@@ -22,6 +22,7 @@ parameter k moves by one (roughly one standard deviation of adults), in this ord
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass, fields, replace
 
 import numpy as np
@@ -74,7 +75,7 @@ def _v(*xyz: float) -> np.ndarray:
     return np.asarray(xyz, dtype=np.float64)
 
 
-def _knots(rows, scale: float = 1.0, mid: float = 1.0) -> tuple[Knot, ...]:
+def _knots(rows: Sequence[Knot], scale: float = 1.0, mid: float = 1.0) -> tuple[Knot, ...]:
     """Scale radii by ``scale``; interior knots (0 < t < 1) also by ``mid`` (muscle)."""
     out = []
     for t, a, bf, bb, c in rows:
@@ -86,7 +87,7 @@ def _knots(rows, scale: float = 1.0, mid: float = 1.0) -> tuple[Knot, ...]:
 def _mirror(spec: SegmentSpec) -> SegmentSpec:
     """The right-side twin of a left segment (x negated, left joints mapped to right)."""
 
-    def m(p):
+    def m(p: tuple[float, float, float]) -> tuple[float, float, float]:
         return (-p[0], p[1], p[2])
 
     return replace(
@@ -269,7 +270,7 @@ def design(p: ShapeParams = ShapeParams()) -> Design:  # noqa: B008 (frozen, imm
 def _scaled(spec: SegmentSpec, k: float) -> SegmentSpec:
     """The segment scaled by ``k`` about the origin (positions, radii, caps, bumps)."""
 
-    def sc(p):
+    def sc(p: tuple[float, float, float]) -> tuple[float, float, float]:
         return (p[0] * k, p[1] * k, p[2] * k)
 
     return replace(

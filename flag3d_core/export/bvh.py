@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.spatial.transform import Rotation
+from scipy.spatial.transform import Rotation  # Euler angles only: BVH's own convention
 
+from flag3d_core.body.kinematics import chain_np
+from flag3d_core.geometry.rotations import axis_angle_to_matrix_np
 from flag3d_core.layouts.smpl24 import PARENTS, SMPL24
 
 # x' = x, y' = z, z' = -y: a z-up world seen in a y-up world.
@@ -75,9 +77,7 @@ class BvhMotion:
 def smpl_local_rotations(global_orient: np.ndarray, body_pose: np.ndarray) -> np.ndarray:
     """global_orient (T, 3), body_pose (T, 69) axis-angle -> (T, 24, 3, 3) local rotations."""
     aa = np.concatenate([global_orient.reshape(-1, 1, 3), body_pose.reshape(-1, 23, 3)], axis=1)
-    t = aa.shape[0]
-    return Rotation.from_rotvec(aa.reshape(-1, 3).astype(np.float64)).as_matrix().reshape(
-        t, 24, 3, 3)
+    return axis_angle_to_matrix_np(aa)
 
 
 def bvh_string(
@@ -254,35 +254,28 @@ def bvh_fk(motion: BvhMotion) -> np.ndarray:
     """World joint positions (T, J, 3) of a parsed BVH, in the file's units and axes.
 
     A joint's position channels are added to its offset; its rotation channels compose in
-    the listed order (``Zrotation Yrotation Xrotation`` -> ``Rz @ Ry @ Rx``).
+    the listed order (``Zrotation Yrotation Xrotation`` -> ``Rz @ Ry @ Rx``). The tree walk is
+    the shared :func:`~flag3d_core.body.kinematics.chain`.
     """
     t, n = motion.frames.shape[0], len(motion.names)
-    pos = np.zeros((t, n, 3))
-    rot = np.zeros((t, n, 3, 3))
+    local_t = np.tile(motion.offsets, (t, 1, 1))  # (T, J, 3)
+    local_r = np.tile(np.eye(3), (t, n, 1, 1))  # (T, J, 3, 3)
     for j, (sl, chans) in enumerate(zip(motion.channel_slices(), motion.channels, strict=True)):
         vals = motion.frames[:, sl]
-        local_t = np.tile(motion.offsets[j], (t, 1))
         rot_axes, rot_cols = "", []
         for c, name in enumerate(chans):
             axis, kind = name[0].upper(), name[1:].lower()
             if kind == "position":
-                local_t[:, "XYZ".index(axis)] += vals[:, c]
+                local_t[:, j, "XYZ".index(axis)] += vals[:, c]
             elif kind == "rotation":
                 rot_axes += axis
                 rot_cols.append(c)
             else:
                 raise ValueError(f"joint {motion.names[j]}: unknown channel {name!r}")
         if rot_axes:
-            local_r = Rotation.from_euler(rot_axes, vals[:, rot_cols], degrees=True).as_matrix()
-        else:
-            local_r = np.tile(np.eye(3), (t, 1, 1))
-        p = motion.parents[j]
-        if p < 0:
-            pos[:, j], rot[:, j] = local_t, local_r
-        else:
-            pos[:, j] = pos[:, p] + np.einsum("tij,tj->ti", rot[:, p], local_t)
-            rot[:, j] = rot[:, p] @ local_r
-    return pos
+            local_r[:, j] = Rotation.from_euler(rot_axes, vals[:, rot_cols],
+                                                degrees=True).as_matrix()
+    return chain_np(local_r, local_t, motion.parents).joints
 
 
 def smpl_joint_order(motion: BvhMotion) -> list[int]:

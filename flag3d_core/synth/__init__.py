@@ -20,7 +20,7 @@ _EXPORTS = {
     "PROFILES": "flag3d_core.synth.profiles",
     "Profile": "flag3d_core.synth.profiles",
     "get_profile": "flag3d_core.synth.profiles",
-    "Script": "flag3d_core.synth.activities",
+    "Script": "flag3d_core.synth.script",
     "scripts": "flag3d_core.synth.activities",
     "activity_names": "flag3d_core.synth.activities",
     "make_performer": "flag3d_core.synth.performers",

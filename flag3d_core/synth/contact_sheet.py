@@ -34,7 +34,11 @@ def _view(points: np.ndarray, azim_deg: float = -35.0, elev_deg: float = 12.0) -
     return np.stack([points @ right, -(points @ up)], axis=-1)
 
 
-def _draw(img: np.ndarray, pts: np.ndarray, colour_l, colour_r, colour_c, width: int) -> None:
+Colour = tuple[int, int, int]
+
+
+def _draw(img: np.ndarray, pts: np.ndarray, colour_l: Colour, colour_r: Colour,
+          colour_c: Colour, width: int) -> None:
     for child, parent in NTU25.edges:
         c = colour_l if child in _LEFT else colour_r if child not in (0, 1, 2, 3, 20) else colour_c
         p, q = pts[child].astype(int), pts[parent].astype(int)

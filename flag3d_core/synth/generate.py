@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
 from flag3d_core.datasets.flag3d import format_mocap_name, format_natural_name
 from flag3d_core.synth.activities import scripts
 from flag3d_core.synth.cameras import phone_cameras, studio_cameras
+from flag3d_core.synth.kinematics import Rig
 from flag3d_core.synth.motion import Timing, animate
-from flag3d_core.synth.performers import make_performer
+from flag3d_core.synth.performers import Performer, make_performer
 from flag3d_core.synth.profiles import Profile, get_profile
 from flag3d_core.synth.project import PHONE_NOISE, RENDER_NOISE, detect
 from flag3d_core.synth.rigs import load_body_arrays, performer_rig
@@ -80,7 +82,7 @@ def _arrays(body_dir: str | None) -> dict[str, Any]:
 
 
 @cache
-def _performer(index: int, seed: int, body_dir: str | None):
+def _performer(index: int, seed: int, body_dir: str | None) -> tuple[Performer, Rig]:
     performer = make_performer(index, seed)
     return performer, performer_rig(_arrays(body_dir), performer.betas)
 
@@ -122,6 +124,12 @@ def generate_sequence(job: _Job) -> dict[str, Any]:
             "cycles": int(round(float(m.phase[-1]))),  # ground truth for repetition counting
             "smpl": (m.poses.astype(np.float32), m.betas.astype(np.float32),
                      m.Rh.astype(np.float32), m.Th.astype(np.float32))}
+
+
+def _one_torch_thread() -> None:
+    """Worker set-up: one torch thread per process (the processes are the parallelism; more
+    threads each would only contend for the same cores)."""
+    torch.set_num_threads(1)
 
 
 def _jobs(prof: Profile, seed: int, body_dir: str | None) -> list[_Job]:
@@ -176,7 +184,8 @@ def generate(profile: str | Profile = "demo", seed: int = 0,
         for job in jobs:
             collect(generate_sequence(job))
     else:
-        with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn"),
+                                 initializer=_one_torch_thread) as pool:
             for res in pool.map(generate_sequence, jobs, chunksize=8):
                 collect(res)
     files = _write_release(out, results)

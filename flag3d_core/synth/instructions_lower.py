@@ -1,5 +1,6 @@
-"""Instruction texts (data): abdomen, waist, hip, leg, whole body (A030-A060). Written for this project; sides are the
-performer's own."""
+"""Instruction texts (data): abdomen, waist, hip, leg, whole body (A030-A060).
+
+Written for this project; sides are the performer's own."""
 
 from flag3d_core.synth.activity_text import ActivityText
 

@@ -1,5 +1,6 @@
-"""Instruction texts (data): chest, back, shoulder, arm, neck (A001-A029). Written for this project; sides are the
-performer's own."""
+"""Instruction texts (data): chest, back, shoulder, arm, neck (A001-A029).
+
+Written for this project; sides are the performer's own."""
 
 from flag3d_core.synth.activity_text import ActivityText
 

@@ -1,20 +1,20 @@
-"""Forward kinematics and sparse linear blend skinning on SMPL's 24-joint tree (pure numpy).
+"""The generator's rig: a shaped body reduced to probe vertices, posed by the shared kinematics.
 
 The generator poses hundreds of thousands of frames, so it skins only a *probe* subset of the
 body's vertices (named landmarks for the skeleton joints, plus a spread of surface points for the
-floor contact test). The full body goes through the body model (smplx) in the tests, which
-check that both agree.
+floor contact test). Shaping, forward kinematics and skinning are
+:mod:`flag3d_core.body.kinematics` (numpy entries, float64); the full body goes through the body
+model in the tests, which check that both agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from flag3d_core.layouts.smpl24 import PARENTS
-
-N_JOINTS = 24
+from flag3d_core.body.kinematics import FKOutput, shaped_rest_np, skin_np
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def choose_probes(weights: np.ndarray, landmark_ids: dict[str, int], stride: int
     return np.unique(np.concatenate([feet, spread, np.array(sorted(landmark_ids.values()))]))
 
 
-def build_rig(arrays: dict[str, np.ndarray], betas: np.ndarray,
+def build_rig(arrays: dict[str, Any], betas: np.ndarray,
               landmark_ids: dict[str, int], stride: int = 9) -> Rig:
     """Shape the body model's rest mesh with ``betas`` and reduce it to a :class:`Rig`.
 
@@ -60,11 +60,8 @@ def build_rig(arrays: dict[str, np.ndarray], betas: np.ndarray,
     (24, V), weights (V, 24).
     """
     betas = np.asarray(betas, dtype=np.float64)
-    shapedirs = np.asarray(arrays["shapedirs"], dtype=np.float64)[:, :, : betas.shape[0]]
-    v_shaped = np.asarray(arrays["v_template"], dtype=np.float64) + shapedirs @ betas  # (V, 3)
-    regressor = arrays["J_regressor"]
-    regressor = regressor.toarray() if hasattr(regressor, "toarray") else np.asarray(regressor)
-    joints = regressor.astype(np.float64) @ v_shaped  # (24, 3)
+    v_shaped, joints = shaped_rest_np(arrays["v_template"], arrays["shapedirs"],
+                                      arrays["J_regressor"], betas)  # (V, 3), (24, 3)
     weights = np.asarray(arrays["weights"], dtype=np.float64)
     ids = choose_probes(weights, landmark_ids, stride)
     row = {int(v): i for i, v in enumerate(ids)}
@@ -73,37 +70,7 @@ def build_rig(arrays: dict[str, np.ndarray], betas: np.ndarray,
                landmarks={name: row[int(v)] for name, v in landmark_ids.items()})
 
 
-def global_rotations(local: np.ndarray) -> np.ndarray:
-    """Chain local joint rotations (T, 24, 3, 3) down the tree -> global rotations (T, 24, 3, 3)."""
-    out = np.empty_like(local)
-    out[:, 0] = local[:, 0]
-    for j in range(1, N_JOINTS):
-        out[:, j] = out[:, PARENTS[j]] @ local[:, j]
-    return out
-
-
-def posed_joints(glob: np.ndarray, rest_joints: np.ndarray) -> np.ndarray:
-    """Joint positions (T, 24, 3) of global rotations (T, 24, 3, 3); the root stays at its
-    rest position (SMPL with zero translation)."""
-    t = glob.shape[0]
-    out = np.empty((t, N_JOINTS, 3))
-    out[:, 0] = rest_joints[0]
-    for j in range(1, N_JOINTS):
-        p = PARENTS[j]
-        out[:, j] = out[:, p] + glob[:, p] @ (rest_joints[j] - rest_joints[p])
-    return out
-
-
-def skin_probes(rig: Rig, glob: np.ndarray, joints: np.ndarray) -> np.ndarray:
-    """Posed probe vertices (T, P, 3) by linear blend skinning (SMPL without pose blend shapes).
-
-    1. per joint, the rigid transform taking rest space to posed space: x -> G_j x + (p_j - G_j J_j)
-    2. blend the (3, 4) transforms with each probe's weights
-    3. apply the blended transform to the probe's rest position
-    """
-    t = glob.shape[0]
-    offset = joints - np.einsum("tjab,jb->tja", glob, rig.rest_joints)  # (T, 24, 3)
-    rigid = np.concatenate([glob, offset[..., None]], axis=-1).reshape(t, N_JOINTS, 12)
-    blended = (rigid.transpose(0, 2, 1) @ rig.probe_weights.T).transpose(0, 2, 1)  # (T, P, 12)
-    blended = blended.reshape(t, -1, 3, 4)
-    return np.einsum("tpab,pb->tpa", blended[..., :3], rig.probes) + blended[..., 3]
+def skin_probes(rig: Rig, fk: FKOutput[np.ndarray]) -> np.ndarray:
+    """Posed probe vertices (T, P, 3) of the rig posed by ``fk`` (joints (T, 24, 3), global
+    rotations (T, 24, 3, 3)): linear blend skinning, SMPL without pose blend shapes."""
+    return skin_np(rig.probes, rig.probe_weights, rig.rest_joints, fk.joints, fk.rotations)

@@ -17,11 +17,13 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 from scipy.ndimage import gaussian_filter1d
 
-from flag3d_core.synth.activities import Script
-from flag3d_core.synth.kinematics import Rig, global_rotations, posed_joints, skin_probes
+from flag3d_core.body.kinematics import forward_kinematics_np
+from flag3d_core.layouts.smpl24 import PARENTS
+from flag3d_core.synth.kinematics import Rig, skin_probes
 from flag3d_core.synth.performers import Performer
 from flag3d_core.synth.poses import CHANNEL_SIZES, DIRECTION_CHANNELS
 from flag3d_core.synth.rotations import axis_rot, body_euler, mirror_rot, swing, to_rotvec
+from flag3d_core.synth.script import Script
 
 # World-from-posture rotations; columns are where the body's x (left), y (up), z (front) go.
 # The world is z up; a standing performer faces -y (towards camera C001), lying bodies lie
@@ -35,6 +37,10 @@ POSTURE_FRAMES: dict[str, np.ndarray] = {
 }
 CLEARANCE = 0.003  # metres: the probes sample the surface, so keep the lowest one just above
 ANCHOR_JOINTS = {"feet": (7, 8), "knees": (4, 5), "hands": (20, 21), "pelvis": (0, 0)}
+# Limb segments aimed by direction channels: (joint, child, channel). The upper segments
+# (shoulders, hips) come first; the lower ones (elbows, knees) hang from them.
+_UPPER_SEGMENTS = ((16, 18, "l_upper"), (17, 19, "r_upper"), (1, 4, "l_thigh"), (2, 5, "r_thigh"))
+_LOWER_SEGMENTS = ((18, 20, "l_fore"), (19, 21, "r_fore"), (4, 7, "l_shin"), (5, 8, "r_shin"))
 _PLAIN = ("lift", "shift", "support")  # channels that take no range/noise treatment
 # Wobble size per channel family, relative to the performer's noise level (trunk steadier
 # than arms, legs steadiest: feet must not slide).
@@ -170,42 +176,68 @@ def _side_dir(d: np.ndarray, side: str) -> np.ndarray:
     return d * np.array([-1.0, 1.0, 1.0]) if side == "r" else d
 
 
+def _swing_segments(rig: Rig, segments: tuple[tuple[int, int, str], ...],
+                    parents: list[np.ndarray], directions: list[np.ndarray]) -> list[np.ndarray]:
+    """Local rotations (T, 3, 3) of limb segments aimed along target directions, in one swing.
+
+    Args:
+        rig: the rest skeleton (bone directions).
+        segments: (joint, child, channel) of each segment.
+        parents: (T, 3, 3) global rotation of each segment joint's parent.
+        directions: (T, 3) target direction of each segment in the frame ``parents`` map from.
+    """
+    t = directions[0].shape[0]
+    src = np.concatenate([np.broadcast_to(rig.bone_dir(c, j), (t, 3)) for j, c, _ in segments])
+    dst = np.concatenate([np.einsum("tba,tb->ta", g, d)
+                          for g, d in zip(parents, directions, strict=True)])
+    return np.split(swing(src, dst), len(segments))
+
+
 def channels_to_rotations(ch: dict[str, np.ndarray], script: Script,
                           rig: Rig) -> tuple[np.ndarray, np.ndarray]:
     """Pose channels -> (pelvis rotation in the posture frame (T, 3, 3),
-    local joint rotations (T, 24, 3, 3) with the root's left as identity)."""
+    local joint rotations (T, 24, 3, 3) with the root's left as identity).
+
+    Each rotation helper runs once for several joints stacked along the frame axis (fewer,
+    larger calls): the trunk and head, both collars, both wrists, both ankles, the upper limb
+    segments (shoulders, hips), then the lower ones (elbows, knees) that hang from them.
+    """
     t = ch["pelvis"].shape[0]
     eye = np.broadcast_to(np.eye(3), (t, 3, 3))
     local = np.tile(np.eye(3), (t, 24, 1, 1))
-    glob = {0: body_euler(ch["pelvis"])}
-    spine = body_euler(ch["spine"] / 3.0)
+    pelvis, spine, neck, head = np.split(body_euler(np.concatenate(
+        [ch["pelvis"], ch["spine"] / 3.0, ch["neck"] * 0.4, ch["neck"] * 0.6])), 4)
+    glob = {0: pelvis}
     for j, p in ((3, 0), (6, 3), (9, 6)):
         local[:, j] = spine
         glob[j] = glob[p] @ spine
-    local[:, 12] = body_euler(ch["neck"] * 0.4)
-    local[:, 15] = body_euler(ch["neck"] * 0.6)
+    local[:, 12], local[:, 15] = neck, head
+    # collars, wrists, ankles: left rows then right rows; the right side is the mirror image
+    c = np.concatenate([ch["l_collar"], ch["r_collar"]])  # (2T, 2)
+    w = np.concatenate([ch["l_wrist"], ch["r_wrist"]])
+    a = np.concatenate([ch["l_ankle"], ch["r_ankle"]])
+    collars = np.split(axis_rot(2, c[:, 0]) @ axis_rot(1, -c[:, 1]), 2)
+    wrists = np.split(axis_rot(2, -w[:, 0]) @ axis_rot(1, w[:, 1]), 2)
+    ankles = np.split(axis_rot(0, a[:, 0]), 2)
+    above: dict[int, np.ndarray] = {}  # joint -> global rotation of its parent
+    for k, (collar, shoulder, wrist, hip, ankle) in enumerate(((13, 16, 20, 1, 7),
+                                                               (14, 17, 21, 2, 8))):
+        rc, rw = (collars[k], wrists[k]) if k == 0 else (mirror_rot(collars[k]),
+                                                         mirror_rot(wrists[k]))
+        local[:, collar], local[:, wrist], local[:, ankle] = rc, rw, ankles[k]
+        above[shoulder], above[hip] = glob[9] @ rc, glob[0]
     arm_frame = glob[9] if script.arm_frame == "torso" else eye
-    for side, (collar, sho, elb, wri) in (("l", (13, 16, 18, 20)), ("r", (14, 17, 19, 21))):
-        c = ch[f"{side}_collar"]
-        rc = axis_rot(2, c[:, 0]) @ axis_rot(1, -c[:, 1])
-        w = ch[f"{side}_wrist"]
-        rw = axis_rot(2, -w[:, 0]) @ axis_rot(1, w[:, 1])
-        if side == "r":
-            rc, rw = mirror_rot(rc), mirror_rot(rw)
-        local[:, collar], local[:, wri] = rc, rw
-        g_collar = glob[9] @ rc
-        up = np.einsum("tab,tb->ta", arm_frame, _side_dir(ch[f"{side}_upper"], side))
-        fo = np.einsum("tab,tb->ta", arm_frame, _side_dir(ch[f"{side}_fore"], side))
-        local[:, sho] = swing(rig.bone_dir(elb, sho), np.einsum("tba,tb->ta", g_collar, up))
-        g_sho = g_collar @ local[:, sho]
-        local[:, elb] = swing(rig.bone_dir(wri, elb), np.einsum("tba,tb->ta", g_sho, fo))
-    for side, (hip, knee, ankle) in (("l", (1, 4, 7)), ("r", (2, 5, 8))):
-        th = _side_dir(ch[f"{side}_thigh"], side)
-        sh = _side_dir(ch[f"{side}_shin"], side)
-        local[:, hip] = swing(rig.bone_dir(knee, hip), np.einsum("tba,tb->ta", glob[0], th))
-        g_hip = glob[0] @ local[:, hip]
-        local[:, knee] = swing(rig.bone_dir(ankle, knee), np.einsum("tba,tb->ta", g_hip, sh))
-        local[:, ankle] = axis_rot(0, ch[f"{side}_ankle"][:, 0])
+
+    def direction(name: str) -> np.ndarray:
+        d = _side_dir(ch[name], name[0])  # arms in the arm frame, legs in the posture frame
+        return np.einsum("tab,tb->ta", arm_frame, d) if name[2:] in ("upper", "fore") else d
+
+    for segments in (_UPPER_SEGMENTS, _LOWER_SEGMENTS):
+        rots = _swing_segments(rig, segments, [above[j] for j, _, _ in segments],
+                               [direction(name) for _, _, name in segments])
+        for (j, child, _), r in zip(segments, rots, strict=True):
+            local[:, j] = r
+            above[child] = above[j] @ r
     return glob[0], local
 
 
@@ -216,13 +248,14 @@ def animate(script: Script, performer: Performer, rig: Rig, timing: Timing,
     phase = timeline(script.period * performer.tempo, timing, rng)
     ch = personalise(script, sample_channels(script, phase), performer, rng, timing.fps)
     pelvis, local = channels_to_rotations(ch, script, rig)
-    glob = global_rotations(local)
-    joints0 = posed_joints(glob, rig.rest_joints)  # (T, 24, 3) zero-root SMPL
-    probes0 = skin_probes(rig, glob, joints0)  # (T, P, 3)
     world_from_base = axis_rot(2, np.array([yaw_deg]))[0] @ POSTURE_FRAMES[script.posture]
     rot = world_from_base @ pelvis  # (T, 3, 3) = R(Rh)
-    joints = np.einsum("tab,tjb->tja", rot, joints0)
-    probes = np.einsum("tab,tpb->tpa", rot, probes0)
+    # EasyMocap turns the zero-root body about the origin by R(Rh): that is SMPL with
+    # global_orient = Rh and transl = R(Rh) J0 - J0 (see easymocap_to_smpl), Th still to come.
+    j0 = rig.rest_joints[0]
+    root_local = np.concatenate([rot[:, None], local[:, 1:]], axis=1)  # (T, 24, 3, 3)
+    world = forward_kinematics_np(root_local, rig.rest_joints, PARENTS, transl=rot @ j0 - j0)
+    joints, probes = world.joints, skin_probes(rig, world)  # (T, 24, 3), (T, P, 3)
     # Floor: the lowest probe touches z = 0, plus the airborne height.
     th = np.zeros((len(phase), 3))
     th[:, 2] = -probes[..., 2].min(axis=1) + CLEARANCE + np.maximum(ch["lift"][:, 0], 0.0)

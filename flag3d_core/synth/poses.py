@@ -7,7 +7,7 @@ channel         size   meaning
 ==============  =====  ==========================================================================
 ``pelvis``      3      pelvis tilt in the posture frame, degrees: (flex fwd, bend left, twist left)
 ``spine``       3      whole-spine rotation, degrees, spread over spine1..3: (flex, bend, twist)
-``neck``        3      head rotation, degrees, spread over neck and head: (nod, tilt left, turn left)
+``neck``        3      head rotation, degrees, over neck and head: (nod, tilt left, turn left)
 ``l_collar``    2      shoulder girdle, degrees: (elevate, protract); ``r_collar`` likewise
 ``l_upper``     3      upper-arm direction (out, up, fwd) in the arm frame; ``r_upper`` likewise
 ``l_fore``      3      forearm direction (out, up, fwd) in the arm frame; ``r_fore`` likewise

@@ -1,25 +1,25 @@
-"""Small batched rotation helpers (numpy, right-handed, column vectors)."""
+"""Small batched rotation helpers of the generator (numpy, right-handed, column vectors).
+
+The conversions are :mod:`flag3d_core.geometry.rotations` (numpy entries, float64); what is
+here is the generator's own vocabulary: body Euler angles, shortest swings, mirror images.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial.transform import Rotation
+
+from flag3d_core.geometry.rotations import (
+    axis_angle_to_matrix_np,
+    axis_rotation_np,
+    matrix_to_axis_angle_np,
+)
 
 MIRROR_X = np.diag([-1.0, 1.0, 1.0])
 
 
 def axis_rot(axis: int, deg: np.ndarray) -> np.ndarray:
     """Rotations (N, 3, 3) about coordinate axis 0/1/2 by angles ``deg`` (N,) in degrees."""
-    a = np.radians(np.asarray(deg, dtype=np.float64))
-    c, s = np.cos(a), np.sin(a)
-    out = np.zeros(a.shape + (3, 3))
-    i, j = [(1, 2), (2, 0), (0, 1)][axis]
-    out[..., axis, axis] = 1.0
-    out[..., i, i] = c
-    out[..., j, j] = c
-    out[..., i, j] = -s
-    out[..., j, i] = s
-    return out
+    return axis_rotation_np(axis, np.radians(np.asarray(deg, dtype=np.float64)))
 
 
 def body_euler(angles: np.ndarray) -> np.ndarray:
@@ -54,13 +54,12 @@ def swing(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     angle = np.arctan2(sin, cos)
     angle[small & (cos > 0)] = 0.0
     angle[small & (cos <= 0)] = np.pi
-    return Rotation.from_rotvec(k * angle[:, None]).as_matrix()
+    return axis_angle_to_matrix_np(k * angle[:, None])
 
 
 def to_rotvec(mats: np.ndarray) -> np.ndarray:
     """Axis-angle (..., 3) of rotation matrices (..., 3, 3)."""
-    shape = mats.shape[:-2]
-    return Rotation.from_matrix(mats.reshape(-1, 3, 3)).as_rotvec().reshape(shape + (3,))
+    return matrix_to_axis_angle_np(mats)
 
 
 def mirror_rot(mats: np.ndarray) -> np.ndarray:

@@ -6,7 +6,6 @@ metres; ``support`` = (left, right) weight of the stance limb that keeps its flo
 
 from __future__ import annotations
 
-from flag3d_core.synth.activities import Script
 from flag3d_core.synth.poses import (
     BENT_OVER,
     FLAT_HANDS,
@@ -26,6 +25,7 @@ from flag3d_core.synth.poses import (
     sph,
     vary,
 )
+from flag3d_core.synth.script import Script
 
 PRESS_ARMS = dict(upper=(0.4, -1.0, 0.2), fore=(0.05, 0.4, 1.0), wrist=FLAT_HANDS)
 SEATED = vary(SUPINE_KNEES, pelvis=(78, 0, 0), spine=(18, 0, 0), upper=sph(80, 85),

@@ -6,7 +6,6 @@ Each entry reads as the exercise: posture, key poses at cycle phases, rhythm. Di
 
 from __future__ import annotations
 
-from flag3d_core.synth.activities import Script
 from flag3d_core.synth.poses import (
     BENT_OVER,
     HANDS_ON_HIPS,
@@ -19,6 +18,7 @@ from flag3d_core.synth.poses import (
     sph,
     vary,
 )
+from flag3d_core.synth.script import Script
 
 # Standing bases for the arm exercises.
 CHEST_HANDS = vary(STAND, upper=(0.25, -0.7, 0.6), fore=(-0.95, 0.15, 0.3))

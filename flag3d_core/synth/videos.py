@@ -20,11 +20,15 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from flag3d_core.datasets.flag3d import format_mocap_name
 from flag3d_core.synth.profiles import Profile
+
+if TYPE_CHECKING:
+    from flag3d_core.body.forward import BodyModel
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ def video_path(out_dir: str | os.PathLike[str], name: str) -> Path:
     return Path(out_dir) / VIDEO_DIR / f"{name}.mp4"
 
 
-def _body_model(body_dir: str | os.PathLike[str] | None, tmp: Path):
+def _body_model(body_dir: str | os.PathLike[str] | None, tmp: Path) -> BodyModel:
     """The generator's body model: the one in ``body_dir``, else the stand-in (as
     :func:`flag3d_core.synth.rigs.load_body_arrays` chooses)."""
     from flag3d_core.body import ensure_body_model, load_body_model
@@ -95,7 +99,7 @@ def _body_model(body_dir: str | os.PathLike[str] | None, tmp: Path):
     return ensure_body_model(tmp / "body")
 
 
-def sequence_vertices(smpl_file: str | os.PathLike[str], model,
+def sequence_vertices(smpl_file: str | os.PathLike[str], model: BodyModel,
                       max_frames: int | None = None) -> np.ndarray:
     """Mesh vertices (T, V, 3) float32, world z up, of an EasyMocap ``smpl/<name>.npz``.
 
@@ -114,7 +118,7 @@ def sequence_vertices(smpl_file: str | os.PathLike[str], model,
                                  Rh=params.Rh[:n], Th=params.Th[:n])
     betas = params.shapes.reshape(-1)
     smpl = easymocap_to_smpl(params, model.rest_pelvis(betas))
-    out = model.forward(smpl.global_orient, smpl.body_pose, smpl.betas, smpl.transl)
+    out = model.pose(smpl.global_orient, smpl.body_pose, smpl.betas, smpl.transl)
     return out.vertices
 
 

@@ -11,6 +11,10 @@ the root rotation pivots about the rest-pose pelvis ``J0(betas)``. :func:`easymo
 converts between the two (derivation in its docstring); the loaders accept ``.npz``, ``.json``
 (dict of arrays, or EasyMocap's per-frame list of ``{"id", "Rh", "Th", "poses", "shapes"}``
 dicts, or a list of such per-frame lists) and ``.pkl`` (through the safe unpickler).
+
+The rotations and the rest pelvis go through :mod:`flag3d_core.geometry.rotations` and
+:mod:`flag3d_core.body.kinematics` (torch), imported on first use so that reading names and
+skeletons stays light.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.spatial.transform import Rotation
 
 from flag3d_core.datasets.flag3d.errors import SmplFileError
 from flag3d_core.safe_pickle import safe_load
@@ -240,10 +243,10 @@ def rest_pelvis(
     Returns:
         (3,) float64: ``J_regressor[0] @ (v_template + shapedirs[..., :B] @ betas)``.
     """
+    from flag3d_core.body.kinematics import shaped_rest_np  # torch: loaded on first use
+
     betas = np.asarray(betas, dtype=np.float64).reshape(-1)
-    v_shaped = np.asarray(v_template, np.float64) + np.asarray(
-        shapedirs, np.float64)[..., : betas.size] @ betas  # (V, 3)
-    return np.asarray(j_regressor[0:1] @ v_shaped, dtype=np.float64).reshape(3)
+    return shaped_rest_np(v_template, shapedirs, j_regressor, betas).joints[0]
 
 
 def easymocap_to_smpl(params: EasyMocapParams, pelvis_rest: np.ndarray) -> SmplParams:
@@ -276,11 +279,13 @@ def easymocap_to_smpl(params: EasyMocapParams, pelvis_rest: np.ndarray) -> SmplP
     Returns:
         :class:`SmplParams`, float32.
     """
+    from flag3d_core.geometry.rotations import axis_angle_to_matrix_np, matrix_to_axis_angle_np
+
     j0 = np.asarray(pelvis_rest, dtype=np.float64).reshape(3)
-    rot_h = Rotation.from_rotvec(params.Rh.astype(np.float64))  # (T,)
-    rot_0 = Rotation.from_rotvec(params.poses[:, :3].astype(np.float64))  # (T,)
-    global_orient = (rot_h * rot_0).as_rotvec()  # R(Rh) @ R0
-    transl = params.Th.astype(np.float64) + rot_h.apply(j0) - j0  # (T, 3)
+    rot_h = axis_angle_to_matrix_np(params.Rh)  # (T, 3, 3)
+    rot_0 = axis_angle_to_matrix_np(params.poses[:, :3])  # (T, 3, 3)
+    global_orient = matrix_to_axis_angle_np(rot_h @ rot_0)  # R(Rh) @ R0
+    transl = params.Th.astype(np.float64) + rot_h @ j0 - j0  # (T, 3)
     f32 = np.float32
     return SmplParams(
         global_orient=global_orient.astype(f32),
@@ -297,10 +302,12 @@ def smpl_to_easymocap(smpl: SmplParams, pelvis_rest: np.ndarray) -> EasyMocapPar
     Args:
         smpl: standard SMPL parameters (T frames). pelvis_rest: (3,) ``J0(betas)``.
     """
+    from flag3d_core.geometry.rotations import axis_angle_to_matrix_np
+
     j0 = np.asarray(pelvis_rest, dtype=np.float64).reshape(3)
     go = np.asarray(smpl.global_orient, dtype=np.float64)  # (T, 3)
     n = go.shape[0]
-    th = np.asarray(smpl.transl, np.float64) - Rotation.from_rotvec(go).apply(j0) + j0
+    th = np.asarray(smpl.transl, np.float64) - axis_angle_to_matrix_np(go) @ j0 + j0
     poses = np.concatenate([np.zeros((n, 3)), np.asarray(smpl.body_pose, np.float64)], axis=1)
     f32 = np.float32
     return EasyMocapParams(poses=poses.astype(f32),
