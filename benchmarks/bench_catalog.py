@@ -46,28 +46,33 @@ def full_size_rows(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
 
     seqs = []
     for m in range(1, 5):  # 4 avatars x 1,800 = 7,200 MoCap
-        names = [f"S002C002M{m:03d}P{p:03d}A{a:03d}R{r:03d}" for p, a, r in zip(P, A, R, strict=True)]
+        names = [f"S002C002M{m:03d}P{p:03d}A{a:03d}R{r:03d}"
+                 for p, a, r in zip(P, A, R, strict=True)]
         seqs.append(frame("mocap", 2, 2, m, P, A, R, names, "ntu25"))
     for s in range(1, 5):  # 4 scenes x 6 cameras x 4 avatars x 1,800 = 172,800 rendered
         for c in range(1, 7):
             for m in range(1, 5):
-                names = [f"S{s:03d}C{c:03d}M{m:03d}P{p:03d}A{a:03d}R{r:03d}" for p, a, r in zip(P, A, R, strict=True)]
+                names = [f"S{s:03d}C{c:03d}M{m:03d}P{p:03d}A{a:03d}R{r:03d}"
+                         for p, a, r in zip(P, A, R, strict=True)]
                 seqs.append(frame("render", s, c, m, P, A, R, names, "coco17"))
     for v in range(1, 5):  # 4 views x 1,800 = 7,200 natural-scene
-        names = [f"{INITIALS[p - 1]}_A{a:03d}_V{v:03d}_R{r:03d}_S001" for p, a, r in zip(P, A, R, strict=True)]
+        names = [f"{INITIALS[p - 1]}_A{a:03d}_V{v:03d}_R{r:03d}_S001"
+                 for p, a, r in zip(P, A, R, strict=True)]
         seqs.append(frame("real", 1, None, None, P, A, R, names, "coco17", view=v))
     seq = pd.concat(seqs, ignore_index=True)
     kind = np.where(seq.source == "mocap", "joints3d_ntu25", "keypoints2d_coco17")
     arrays = pd.DataFrame({"sequence_id": seq.sequence_id, "kind": kind,
-                           "path": [f"{c[:2]}/{c}.npy" for c in seq.checksum], "shape": "[819, 25, 3]",
-                           "dtype": "<f4", "checksum": seq.checksum})
+                           "path": [f"{c[:2]}/{c}.npy" for c in seq.checksum],
+                           "shape": "[819, 25, 3]", "dtype": "<f4", "checksum": seq.checksum})
     perf = seq.performer.str[1:].astype(int)
     split_id = np.where(perf.isin([1, 5, 10]), "test", "train")
     splits = pd.concat([
-        pd.DataFrame({"sequence_id": seq.sequence_id[seq.source == "mocap"], "protocol": "in-domain",
-                      "split": split_id[seq.source == "mocap"]}),
-        pd.DataFrame({"sequence_id": seq.sequence_id[seq.source != "mocap"], "protocol": "cross-domain",
-                      "split": np.where(seq.source[seq.source != "mocap"] == "real", "test", "train")}),
+        pd.DataFrame({"sequence_id": seq.sequence_id[seq.source == "mocap"],
+                      "protocol": "in-domain", "split": split_id[seq.source == "mocap"]}),
+        pd.DataFrame({"sequence_id": seq.sequence_id[seq.source != "mocap"],
+                      "protocol": "cross-domain",
+                      "split": np.where(seq.source[seq.source != "mocap"] == "real",
+                                        "test", "train")}),
     ], ignore_index=True)
     return seq, arrays, splits
 
@@ -76,10 +81,12 @@ def time_queries(con, repeats: int) -> dict[str, dict]:
     sid = "flag3d/mocap/S002C002M001P005A033R002"
     cases = {
         "taxonomy filter (body part + split, 200 rows)": lambda: queries.sequences(
-            con, queries.SequenceFilter(body_part="waist", split="test", source="mocap"), limit=200),
+            con, queries.SequenceFilter(body_part="waist", split="test", source="mocap"),
+            limit=200),
         "activity filter, all sources (200 rows)": lambda: queries.sequences(
             con, queries.SequenceFilter(activity_id="A017", protocol="cross-domain"), limit=200),
-        "group-by counts (body part x source)": lambda: queries.counts_by(con, ["body_part", "source"]),
+        "group-by counts (body part x source)": lambda: queries.counts_by(
+            con, ["body_part", "source"]),
         "group-by counts (activity, mocap)": lambda: queries.counts_by(
             con, "activity", queries.SequenceFilter(source="mocap")),
         "one sequence's metadata": lambda: queries.sequence(con, sid),

@@ -28,13 +28,14 @@ from flag3d_core.synth.profiles import get_profile
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=240)
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "repetitions.json")
+    ap.add_argument("--out", type=Path,
+                    default=Path(__file__).parent / "results" / "repetitions.json")
     args = ap.parse_args()
     prof = get_profile("demo")
     rng = np.random.default_rng(0)
     jobs = [_Job(int(p), int(a), int(r), 0, prof, None) for p, a, r in zip(
-        rng.integers(1, 11, args.n), np.resize(np.arange(1, 61), args.n), rng.integers(1, 4, args.n),
-        strict=True)]
+        rng.integers(1, 11, args.n), np.resize(np.arange(1, 61), args.n),
+        rng.integers(1, 4, args.n), strict=True)]
     rows, t0 = [], time.perf_counter()
     for job in jobs:
         seq = generate_sequence(job)
@@ -47,10 +48,12 @@ def main() -> None:
     per_act = {int(a): float(err[act == a].mean()) for a in np.unique(act)}
     worst = sorted(per_act.items(), key=lambda kv: -kv[1])[:8]
     res = {"n": len(rows), "exact": float((err == 0).mean()), "within_1": float((err <= 1).mean()),
-           "mae": float(err.mean()), "mean_true": float(true.mean()), "mean_pred": float(pred.mean()),
+           "mae": float(err.mean()), "mean_true": float(true.mean()),
+           "mean_pred": float(pred.mean()),
            "worst_activities_mae": worst, "seconds": round(time.perf_counter() - t0, 1),
            "angles_only": {"exact": float((err_angles == 0).mean()),
-                           "within_1": float((err_angles <= 1).mean()), "mae": float(err_angles.mean())}}
+                           "within_1": float((err_angles <= 1).mean()),
+                           "mae": float(err_angles.mean())}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2))
     print("| repetition counting (demo profile sample) | value |\n|---|---|")
@@ -58,7 +61,8 @@ def main() -> None:
     a = res["angles_only"]
     print(f"| exact count | {res['exact']:.1%} (joint angles alone: {a['exact']:.1%}) |")
     print(f"| within ±1 | {res['within_1']:.1%} (joint angles alone: {a['within_1']:.1%}) |")
-    print(f"| mean absolute error | {res['mae']:.2f} repetitions (joint angles alone: {a['mae']:.2f}) |")
+    print(f"| mean absolute error | {res['mae']:.2f} repetitions "
+          f"(joint angles alone: {a['mae']:.2f}) |")
     print("| worst activities (MAE) | " + ", ".join(f"A{a:03d} {m:.1f}" for a, m in worst) + " |")
 
 

@@ -41,8 +41,10 @@ def run(script: Path) -> None:
 
 def assemble() -> str:
     parts = ["# Benchmark results\n",
-             "Regenerate with `make bench` (all) or `.venv/bin/python benchmarks/run_all.py --only NAME`. "
-             "Raw figures are in `results/*.json`. These machines are shared: compare within a run.\n"]
+             "Regenerate with `make bench` (all) or "
+             "`.venv/bin/python benchmarks/run_all.py --only NAME`. "
+             "Raw figures are in `results/*.json`. "
+             "These machines are shared: compare within a run.\n"]
     notes = RESULTS / "NOTES.md"
     if notes.exists():
         parts.append(notes.read_text())

@@ -25,8 +25,8 @@ def build_small_catalog(base: Path, *, train: bool = True) -> dict[str, str]:
     if train:
         con = queries.connect(s.catalog)
         try:
-            train_run(con, s.catalog, s.arrays_dir, s.checkpoints_dir, "stgcn", "in-domain", epochs=2,
-                      num_clips=1, model_options={"base_channels": 16})
+            train_run(con, s.catalog, s.arrays_dir, s.checkpoints_dir, "stgcn", "in-domain",
+                      epochs=2, num_clips=1, model_options={"base_channels": 16})
         finally:
             con.close()
     return env

@@ -41,10 +41,12 @@ def make_tiny_flag3d(root: Path, performers=(1, 2, 5), activities=(1, 2, 3), rep
                 name = mocap_name(p, a, r)
                 kp = _skeleton(rng, a, T)
                 anns3d.append({"frame_dir": name, "label": a - 1, "keypoint": kp[None],
-                               "total_frames": T, "img_shape": (480, 854), "original_shape": (480, 854)})
+                               "total_frames": T, "img_shape": (480, 854),
+                               "original_shape": (480, 854)})
                 if with_smpl:
                     np.savez(root / "smpl" / f"{name}.npz",
-                             poses=rng.normal(0, 0.1, (T, 72)).astype(np.float32) * np.r_[np.zeros(3), np.ones(69)].astype(np.float32),
+                             poses=rng.normal(0, 0.1, (T, 72)).astype(np.float32)
+                             * np.r_[np.zeros(3), np.ones(69)].astype(np.float32),
                              shapes=rng.normal(0, 1, (1, 10)).astype(np.float32),
                              Rh=np.tile(np.array([[np.pi / 2, 0, 0]], np.float32), (T, 1)),
                              Th=rng.normal(0, 0.01, (T, 3)).astype(np.float32))
@@ -57,9 +59,9 @@ def make_tiny_flag3d(root: Path, performers=(1, 2, 5), activities=(1, 2, 3), rep
                                        "img_shape": (480, 854), "original_shape": (480, 854)})
                     kp2 = rng.uniform(0, 400, (1, T, 17, 2)).astype(np.float16)
                     sc = rng.uniform(0.5, 1, (1, T, 17)).astype(np.float16)
-                    annsnat.append({"frame_dir": natural_name(p, a, r), "label": a - 1, "keypoint": kp2,
-                                    "keypoint_score": sc, "total_frames": T, "img_shape": (1920, 1080),
-                                    "original_shape": (1920, 1080)})
+                    annsnat.append({"frame_dir": natural_name(p, a, r), "label": a - 1,
+                                    "keypoint": kp2, "keypoint_score": sc, "total_frames": T,
+                                    "img_shape": (1920, 1080), "original_shape": (1920, 1080)})
     train = [x["frame_dir"] for x in anns3d if int(x["frame_dir"][13:16]) not in (1, 5, 10)]
     val = [x["frame_dir"] for x in anns3d if int(x["frame_dir"][13:16]) in (1, 5, 10)]
     with open(root / "flag3d_keypoint.pkl", "wb") as fh:
@@ -71,6 +73,7 @@ def make_tiny_flag3d(root: Path, performers=(1, 2, 5), activities=(1, 2, 3), rep
             pickle.dump({"split": {}, "annotations": annsnat}, fh, protocol=4)
     if with_instructions:
         ins = {f"A{a:03d}": {"I001": f"Activity {a}", "I002": f"Do activity {a} slowly.",
-                             "I003": "Breathe out on effort.", "I004": "Rushing."} for a in activities}
+                             "I003": "Breathe out on effort.", "I004": "Rushing."}
+               for a in activities}
         (root / "instructions.json").write_text(json.dumps(ins))
     return {"mocap": len(anns3d), "render": len(anns2d), "real": len(annsnat)}

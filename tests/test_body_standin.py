@@ -153,7 +153,8 @@ def _measure(model: dict, v: np.ndarray, k: int) -> float:
 @pytest.mark.parametrize("k", range(10))
 def test_each_shape_direction_changes_what_it_says(model, k):
     base = _measure(model, model["v_template"], k)
-    plus, minus = _measure(model, _shaped(model, k, 2.0), k), _measure(model, _shaped(model, k, -2.0), k)
+    plus, minus = (_measure(model, _shaped(model, k, 2.0), k),
+                   _measure(model, _shaped(model, k, -2.0), k))
     assert minus < base < plus, SHAPE_DIRECTIONS[k]
     assert (plus - base) / abs(base) > 0.02, SHAPE_DIRECTIONS[k]
 

@@ -30,7 +30,8 @@ def _changed(a: bytes, b: bytes) -> float:
 
 def _pick(page, label: str, option: str) -> None:
     """Choose an option of a Streamlit selectbox/multiselect by its label and option text."""
-    box = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(has_text=label)
+    box = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(
+        has_text=label)
     box.first.locator("input").click()
     page.get_by_role("option", name=option).first.click()
 

@@ -41,7 +41,8 @@ def test_find_parts_by_name(tiny):
     root = tiny[0]
     parts = find_parts(root)
     assert parts.skeleton.name == "flag3d_keypoint.pkl"
-    assert sorted(p.name for p in parts.skeleton_2d) == ["flag3d_2d_natural.pkl", "flag3d_2d_render.pkl"]
+    assert sorted(p.name for p in parts.skeleton_2d) == ["flag3d_2d_natural.pkl",
+                                                         "flag3d_2d_render.pkl"]
     assert parts.smpl_dir.name == "smpl"
     assert parts.instructions.name == "instructions.json"
 
@@ -65,7 +66,8 @@ def test_splits_follow_protocols(tiny):
     df = queries.sequences(con, queries.SequenceFilter(source="mocap"))
     for _, row in df.iterrows():
         assert row.split == ("test" if row.performer in ("P001", "P005") else "train")
-    cd = queries.counts_by(con, ["source", "split"], queries.SequenceFilter(protocol="cross-domain"))
+    cd = queries.counts_by(con, ["source", "split"],
+                           queries.SequenceFilter(protocol="cross-domain"))
     got = {(r.source, r.split): r.n for r in cd.itertuples()}
     assert got[("render", "train")] == tiny[3]["render"]
     assert got[("real", "test")] == tiny[3]["real"]
@@ -137,7 +139,8 @@ def test_failure_inside_transaction_rolls_back(tiny, monkeypatch):
 
 
 def test_reader_keeps_working_across_swap(tiny):
-    """A reader holding the old catalog open is not disturbed by a swap; new readers see the new one."""
+    """A reader holding the old catalog open is not disturbed by a swap;
+    new readers see the new one."""
     root, catalog, arrays, counts, _ = tiny
     old = queries.connect(catalog)
     n_old = queries.stats(old)["sequences"]
@@ -159,7 +162,8 @@ def test_cursor_per_thread(tiny):
         try:
             cur = con.cursor()
             for _ in range(20):
-                results.append(len(queries.sequences(cur, queries.SequenceFilter(body_part="chest"))))
+                results.append(len(queries.sequences(
+                    cur, queries.SequenceFilter(body_part="chest"))))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -168,7 +172,8 @@ def test_cursor_per_thread(tiny):
         t.start()
     for t in threads:
         t.join()
-    assert not errors and set(results) == {len(queries.sequences(con, queries.SequenceFilter(body_part="chest")))}
+    assert not errors and set(results) == {
+        len(queries.sequences(con, queries.SequenceFilter(body_part="chest")))}
 
 
 def test_missing_catalog_message(tmp_path):
@@ -210,7 +215,8 @@ def test_rendered_videos_are_ingested_and_found_from_the_mocap_sequence(tmp_path
     con = queries.connect(catalog)
     vids = queries.related_videos(con, "flag3d/mocap/S001C001M001P001A001R001")
     assert vids.name.tolist() == ["S001C002M001P001A001R001"] and vids.camera.tolist() == [2]
-    assert (arrays / vids.path.iloc[0]).read_bytes() == (root / "videos" / "S001C002M001P001A001R001.mp4").read_bytes()
+    assert ((arrays / vids.path.iloc[0]).read_bytes()
+            == (root / "videos" / "S001C002M001P001A001R001.mp4").read_bytes())
 
 
 def test_reingest_keeps_model_results_of_sequences_that_remain(tiny):
@@ -221,7 +227,8 @@ def test_reingest_keeps_model_results_of_sequences_that_remain(tiny):
     root, catalog, arrays, _, _ = tiny
     kept, gone = "flag3d/mocap/S001C001M001P001A001R001", "flag3d/mocap/S001C001M001P002A001R002"
     with catalog_transaction(catalog) as con:
-        queries.insert_model_run(con, "run1", "recognition", "stgcn", "in-domain", {}, {"top1": 1.0}, None)
+        queries.insert_model_run(con, "run1", "recognition", "stgcn", "in-domain", {},
+                                 {"top1": 1.0}, None)
         queries.insert_predictions(con, pd.DataFrame({
             "run_id": "run1", "sequence_id": [kept, gone], "label_true": 0, "label_pred": 0,
             "top5": "[]", "probs": "[]"}))

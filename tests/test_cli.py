@@ -34,8 +34,8 @@ def test_ingest_root_then_query(env, capsys):
     assert main(["catalog", "stats", "--json"]) == 0
     st = _json(capsys)
     assert st["sequences"] == 36 and st["by_source"] == {"mocap": 9, "real": 9, "render": 18}
-    assert main(["catalog", "sequences", "--body-part", "hip", "--split", "test", "--source", "mocap",
-                 "--json"]) == 0
+    assert main(["catalog", "sequences", "--body-part", "hip", "--split", "test",
+                 "--source", "mocap", "--json"]) == 0
     seqs = _json(capsys)
     assert seqs["total"] == 2 and {s["performer"] for s in seqs["sequences"]} == {"P001", "P005"}
     assert main(["catalog", "sequences", "--activity", "A008", "--limit", "1", "--json"]) == 0
@@ -47,7 +47,8 @@ def test_ingest_root_then_query(env, capsys):
 
 def test_explicit_parts_and_file_level_error_exits_nonzero(env, capsys):
     tmp, root = env
-    assert main(["ingest", "flag3d", "--skeleton", str(root / "flag3d_keypoint.pkl"), "--json"]) == 0
+    assert main(["ingest", "flag3d", "--skeleton", str(root / "flag3d_keypoint.pkl"),
+                 "--json"]) == 0
     catalog = tmp / "cat" / "catalog.duckdb"
     before = hashlib.sha256(catalog.read_bytes()).hexdigest()
     capsys.readouterr()

@@ -82,7 +82,8 @@ def test_side_variants_mention_their_side() -> None:
             if re.search(rf"\b{side}\b", text.name.lower()):
                 sided += 1
                 assert re.search(rf"\b{side}\b", text.description.lower()), text.name
-    assert sided == 13  # 8 right-side and 5 left-side variants (Jump Left and Right counts for both)
+    # 8 right-side and 5 left-side variants (Jump Left and Right counts for both)
+    assert sided == 13
 
 
 def test_fine_grained_pairs_are_distinguished() -> None:

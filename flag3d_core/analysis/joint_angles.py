@@ -26,8 +26,9 @@ class AngleDef:
     b: str | tuple[str, str] | None
 
 
-def _defs(hip_l, knee_l, ankle_l, hip_r, knee_r, ankle_r, sh_l, el_l, wr_l, sh_r, el_r, wr_r,
-          base, top) -> tuple[AngleDef, ...]:
+def _defs(hip_l: str, knee_l: str, ankle_l: str, hip_r: str, knee_r: str, ankle_r: str,
+          sh_l: str, el_l: str, wr_l: str, sh_r: str, el_r: str, wr_r: str,
+          base: str, top: str) -> tuple[AngleDef, ...]:
     return (
         AngleDef("left knee", knee_l, hip_l, ankle_l),
         AngleDef("right knee", knee_r, hip_r, ankle_r),
@@ -43,13 +44,14 @@ def _defs(hip_l, knee_l, ankle_l, hip_r, knee_r, ankle_r, sh_l, el_l, wr_l, sh_r
 
 ANGLES_NTU25 = _defs("LHip", "LKnee", "LAnkle", "RHip", "RKnee", "RAnkle", "LShoulder", "LElbow",
                      "LWrist", "RShoulder", "RElbow", "RWrist", "SpineBase", "SpineShoulder")
-ANGLES_SMPL24 = _defs("left_hip", "left_knee", "left_ankle", "right_hip", "right_knee", "right_ankle",
-                      "left_shoulder", "left_elbow", "left_wrist", "right_shoulder", "right_elbow",
-                      "right_wrist", "pelvis", "neck")
+ANGLES_SMPL24 = _defs("left_hip", "left_knee", "left_ankle", "right_hip", "right_knee",
+                      "right_ankle", "left_shoulder", "left_elbow", "left_wrist", "right_shoulder",
+                      "right_elbow", "right_wrist", "pelvis", "neck")
 ANGLE_TABLES = {NTU25.name: ANGLES_NTU25, SMPL24.name: ANGLES_SMPL24}
 
 
-def _direction(joints: np.ndarray, layout: SkeletonLayout, vertex: str, ref) -> np.ndarray:
+def _direction(joints: np.ndarray, layout: SkeletonLayout, vertex: str,
+               ref: str | tuple[str, str]) -> np.ndarray:
     """(T, 3) direction: to joint ``ref`` from the vertex, or along a ``(from, to)`` pair."""
     if isinstance(ref, tuple):
         return joints[:, layout.index(ref[1])] - joints[:, layout.index(ref[0])]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from flag3d_core.catalog import queries
-from flag3d_core.catalog.arrays import store_array, store_arrays
+from flag3d_core.catalog.arrays import StoredArray, store_array, store_arrays
 from flag3d_core.catalog.taxonomy import flag3d_activity_frame, flag3d_taxonomy_frame
 from flag3d_core.catalog.writer import catalog_transaction
 from flag3d_core.datasets.flag3d.names import SequenceName
@@ -58,7 +58,8 @@ def find_parts(root: Path) -> Flag3DParts:
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: not a directory")
-    pkls = sorted(p for p in root.rglob("*.pkl") if p.is_file() and "smpl" not in p.parent.name.lower())
+    pkls = sorted(p for p in root.rglob("*.pkl")
+                  if p.is_file() and "smpl" not in p.parent.name.lower())
     skel = [p for p in pkls if "2d" not in p.stem.lower()]
     skel_3d = next((p for p in skel if p.stem.lower() in ("flag3d_keypoint", "flag3d")), None)
     if skel_3d is None and skel:
@@ -88,7 +89,8 @@ class IngestSummary:
     activities: int = 0
 
     def as_dict(self) -> dict:
-        return {"ingested": self.ingested, "skipped": len(self.skipped), "seconds": round(self.seconds, 2),
+        return {"ingested": self.ingested, "skipped": len(self.skipped),
+                "seconds": round(self.seconds, 2),
                 "by_source": self.by_source, "smpl": self.smpl, "videos": self.videos,
                 "activities": self.activities,
                 "skipped_reasons": self.skipped[:50]}
@@ -107,7 +109,7 @@ def _sequence_row(seq_id: str, name: SequenceName, source: str, n_frames: int, f
     }
 
 
-def _array_row(seq_id: str, kind: str, stored) -> dict:
+def _array_row(seq_id: str, kind: str, stored: StoredArray) -> dict:
     return {"sequence_id": seq_id, "kind": kind, "path": stored.path, "shape": stored.shape_json,
             "dtype": stored.dtype, "checksum": stored.checksum}
 
@@ -125,7 +127,8 @@ def _ingest_skeleton_file(path: Path, kind: str, arrays_dir: Path, fps: float, r
                           summary: IngestSummary, progress: Progress | None) -> set[str]:
     """Read one pyskl pickle; returns the mocap names ingested (3D) for SMPL matching."""
     names: set[str] = set()
-    records: Iterable[SkeletonRecord | SkippedRecord] = iter_skeleton_pkl(path, kind=kind, drop=True)
+    records: Iterable[SkeletonRecord | SkippedRecord] = iter_skeleton_pkl(
+        path, kind=kind, drop=True)
     for i, rec in enumerate(records):
         if isinstance(rec, SkippedRecord):
             summary.skipped.append({"file": str(path), "name": rec.name, "reason": rec.reason})
@@ -153,7 +156,8 @@ def _ingest_skeleton_file(path: Path, kind: str, arrays_dir: Path, fps: float, r
         else:
             split = cross_domain_split(nm)
             if split is not None:
-                rows.splits.append({"sequence_id": seq_id, "protocol": "cross-domain", "split": split})
+                rows.splits.append({"sequence_id": seq_id, "protocol": "cross-domain",
+                                    "split": split})
         summary.by_source[source] = summary.by_source.get(source, 0) + 1
         summary.ingested += 1
         if progress and i % 50 == 0:
@@ -201,7 +205,8 @@ def _ingest_smpl_dir(smpl_dir: Path, mocap_names: set[str], arrays_dir: Path, pe
         for full in targets:
             if n_frames.get(full) not in (None, len(smpl.body_pose)):
                 summary.skipped.append({"file": str(path), "name": full, "reason":
-                                        f"SMPL has {len(smpl.body_pose)} frames, skeleton {n_frames[full]}"})
+                                        f"SMPL has {len(smpl.body_pose)} frames, "
+                                        f"skeleton {n_frames[full]}"})
                 continue
             rows.arrays.append(_array_row(f"{DATASET}/mocap/{full}", "smpl", stored))
             summary.smpl += 1
@@ -209,8 +214,10 @@ def _ingest_smpl_dir(smpl_dir: Path, mocap_names: set[str], arrays_dir: Path, pe
             progress("smpl", i, len(files))
 
 
-def _ingest_videos(videos_dir: Path, arrays_dir: Path, rows: _Rows, summary: IngestSummary) -> None:
-    """Rendered videos named like the rendered-domain sequences (``S###C###M###P###A###R###.mp4``)."""
+def _ingest_videos(videos_dir: Path, arrays_dir: Path, rows: _Rows,
+                   summary: IngestSummary) -> None:
+    """Rendered videos named like the rendered-domain sequences
+    (``S###C###M###P###A###R###.mp4``)."""
     from flag3d_core.catalog.arrays import store_file
     from flag3d_core.datasets.flag3d.names import try_parse_sequence_name
 
@@ -226,7 +233,8 @@ def _ingest_videos(videos_dir: Path, arrays_dir: Path, rows: _Rows, summary: Ing
                                     "reason": "no rendered-domain sequence with this name"})
             continue
         if path.stat().st_size == 0:
-            summary.skipped.append({"file": str(path), "name": nm.stem, "reason": "empty video file"})
+            summary.skipped.append({"file": str(path), "name": nm.stem,
+                                    "reason": "empty video file"})
             continue
         stored = store_file(arrays_dir, path)
         rows.arrays.append(_array_row(f"{DATASET}/render/{nm.stem}", "video_mp4", stored))
@@ -264,11 +272,13 @@ def ingest_flag3d(parts: Flag3DParts, catalog: Path, arrays_dir: Path, *, fps: f
         instructions = load_instructions(parts.instructions)
     mocap_names: set[str] = set()
     if parts.skeleton is not None:
-        mocap_names = _ingest_skeleton_file(parts.skeleton, "3d", arrays_dir, fps, rows, summary, progress)
+        mocap_names = _ingest_skeleton_file(parts.skeleton, "3d", arrays_dir, fps, rows, summary,
+                                            progress)
     for p2d in parts.skeleton_2d:
         _ingest_skeleton_file(p2d, "2d", arrays_dir, fps, rows, summary, progress)
     if parts.smpl_dir is not None:
-        _ingest_smpl_dir(parts.smpl_dir, mocap_names, arrays_dir, pelvis_fn, rows, summary, progress)
+        _ingest_smpl_dir(parts.smpl_dir, mocap_names, arrays_dir, pelvis_fn, rows, summary,
+                         progress)
     if parts.videos_dir is not None:
         _ingest_videos(parts.videos_dir, arrays_dir, rows, summary)
 

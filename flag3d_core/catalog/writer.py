@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from flag3d_core.catalog import queries
+from flag3d_core.catalog.queries import Con
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def _writer_lock(catalog: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def catalog_transaction(catalog: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def catalog_transaction(catalog: Path, *, fresh: bool = False) -> Iterator[Con]:
     """Yield a connection to a private copy of ``catalog``; swap it in if the block succeeds.
 
     Args:

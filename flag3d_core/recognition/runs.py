@@ -21,10 +21,16 @@ import pandas as pd
 
 from flag3d_core.catalog import queries
 from flag3d_core.catalog.arrays import load_array
+from flag3d_core.catalog.queries import Con
 from flag3d_core.catalog.taxonomy import flag3d_activities
 from flag3d_core.catalog.writer import catalog_transaction
 from flag3d_core.errors import NotInCatalogError
-from flag3d_core.recognition.checkpoint import data_fingerprint, load_checkpoint, save_checkpoint
+from flag3d_core.recognition.checkpoint import (
+    LoadedModel,
+    data_fingerprint,
+    load_checkpoint,
+    save_checkpoint,
+)
 from flag3d_core.recognition.data import RecognitionItem
 from flag3d_core.recognition.evaluate import EvalResult, evaluate_probs, predict
 from flag3d_core.recognition.names import MODEL_NAMES
@@ -61,7 +67,9 @@ class ProtocolData:
     fingerprint: str
 
 
-def _item(arrays_dir: Path, row, spec: ProtocolSpec, scores_path: str | None) -> RecognitionItem:
+def _item(arrays_dir: Path, row: Any, spec: ProtocolSpec,
+          scores_path: str | None) -> RecognitionItem:
+    # row: one DataFrame.itertuples() row of queries.split_arrays
     arr = np.asarray(load_array(arrays_dir, row.path), dtype=np.float32)
     if spec.mode == "2d":
         scores = np.asarray(load_array(arrays_dir, scores_path), dtype=np.float32)
@@ -69,7 +77,7 @@ def _item(arrays_dir: Path, row, spec: ProtocolSpec, scores_path: str | None) ->
     return RecognitionItem(array=arr, label=int(row.label), key=row.sequence_id)
 
 
-def load_protocol(con, arrays_dir: Path, protocol: str, *, max_train: int | None = None,
+def load_protocol(con: Con, arrays_dir: Path, protocol: str, *, max_train: int | None = None,
                   seed: int = 0) -> ProtocolData:
     """Items of a protocol's train and test splits, converted for the models.
 
@@ -155,12 +163,12 @@ def record_run(catalog: Path, run_id: str, model: str, protocol: str, config: di
         queries.insert_predictions(con, predictions_frame(run_id, ev))
 
 
-def train_run(con, catalog: Path, arrays_dir: Path, checkpoints_dir: Path, model: str,
+def train_run(con: Con, catalog: Path, arrays_dir: Path, checkpoints_dir: Path, model: str,
               protocol: str,
               *, epochs: int | None = None, device: str = "cpu", num_clips: int = 5,
               max_train: int | None = None,
               progress: Callable[[int, int, int, float], None] | None = None,
-              **overrides) -> RunResult:
+              **overrides: Any) -> RunResult:
     """Train ``model`` on ``protocol``'s train split, evaluate on its test split, record both."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; choose from {MODELS}")
@@ -184,7 +192,7 @@ def train_run(con, catalog: Path, arrays_dir: Path, checkpoints_dir: Path, model
     return RunResult(run_id, model, protocol, metrics, ckpt, time.perf_counter() - t0, history)
 
 
-def run_confusion(con, run_id: str, num_classes: int = 60) -> np.ndarray:
+def run_confusion(con: Con, run_id: str, num_classes: int = 60) -> np.ndarray:
     """(K, K) confusion matrix of a recorded run: rows = ground truth, columns = prediction."""
     from flag3d_core.metrics.classification import confusion_matrix
 
@@ -192,7 +200,7 @@ def run_confusion(con, run_id: str, num_classes: int = 60) -> np.ndarray:
     return confusion_matrix(p.label_true.to_numpy(), p.label_pred.to_numpy(), num_classes)
 
 
-def run_probs(con, run_id: str) -> tuple[pd.DataFrame, np.ndarray]:
+def run_probs(con: Con, run_id: str) -> tuple[pd.DataFrame, np.ndarray]:
     """A recorded run's predictions and its (N, K) probabilities."""
     p = queries.predictions(con, run_id)
     if not len(p):
@@ -201,7 +209,7 @@ def run_probs(con, run_id: str) -> tuple[pd.DataFrame, np.ndarray]:
     return p, probs
 
 
-def load_run_model(con, run_id: str, device: str = "cpu"):
+def load_run_model(con: Con, run_id: str, device: str = "cpu") -> tuple[dict, LoadedModel]:
     """The checkpoint of a recorded run (``latest`` allowed)."""
     run = queries.model_run(con, run_id)
     if run is None:

@@ -24,6 +24,7 @@ from torch.utils.data import DataLoader
 
 from flag3d_core.layouts import get_layout
 from flag3d_core.metrics.classification import top_k_accuracy
+from flag3d_core.recognition.blocks import GraphModelConfig
 from flag3d_core.recognition.data import RecognitionDataset, RecognitionItem
 from flag3d_core.recognition.evaluate import autocast_context, predict
 from flag3d_core.recognition.preprocess import PreprocessConfig
@@ -69,7 +70,7 @@ class TrainConfig:
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError("TrainConfig.epochs and batch_size must be >= 1")
 
-    def model_config(self):
+    def model_config(self) -> GraphModelConfig:
         """The model's frozen config dataclass."""
         return make_config(self.model, layout=self.layout, num_classes=self.num_classes,
                            in_channels=self.in_channels, **self.model_options)

@@ -123,7 +123,8 @@ PRESETS: dict[str, CameraPreset] = {
 
 
 def look_at(eye: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """OpenCV extrinsics ``(R (3,3), T (3,))`` of a camera at ``eye`` looking at ``target``, z up."""
+    """OpenCV extrinsics ``(R (3,3), T (3,))`` of a camera at ``eye`` looking at ``target``,
+    z up."""
     forward = np.asarray(target, float) - np.asarray(eye, float)
     forward /= np.linalg.norm(forward)
     right = np.cross(forward, _WORLD_UP)

@@ -11,6 +11,8 @@ keeps their alpha exact.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +27,10 @@ from flag3d_core.render.scene import (
     light_pose,
     vertex_normals,
 )
+
+if TYPE_CHECKING:
+    from pyrender import Material, MetallicRoughnessMaterial, Node, OffscreenRenderer, Scene
+    from trimesh import Trimesh
 
 GHOST_ALPHA = 0.45
 
@@ -97,12 +103,13 @@ def render_gl(
             renderer.delete()
 
 
-def _material(pyrender, rgb: list[float]):
+def _material(pyrender: ModuleType, rgb: list[float]) -> MetallicRoughnessMaterial:
     return pyrender.MetallicRoughnessMaterial(baseColorFactor=[*rgb, 1.0], metallicFactor=0.0,
                                               roughnessFactor=0.75)
 
 
-def _render_background(pyrender, trimesh, renderer, scene, layers, style: SceneStyle,
+def _render_background(pyrender: ModuleType, trimesh: ModuleType, renderer: OffscreenRenderer,
+                       scene: Scene, layers: Sequence[MotionLayer], style: SceneStyle,
                        camera: Camera) -> tuple[np.ndarray, np.ndarray]:
     """The static floor + sky image (H, W, 3) uint8 and the floor's depth (H, W)."""
     sky = np.array(style.background, dtype=np.float32) * 255.0
@@ -126,7 +133,8 @@ def _render_background(pyrender, trimesh, renderer, scene, layers, style: SceneS
     return np.clip(image + 0.5, 0, 255).astype(np.uint8), depth
 
 
-def _add_mesh(pyrender, scene, layer: MotionLayer, t: int, material):
+def _add_mesh(pyrender: ModuleType, scene: Scene, layer: MotionLayer, t: int,
+              material: Material) -> Node | None:
     if layer.vertices is None:
         return None
     v = np.asarray(layer.vertices[t], dtype=np.float32)
@@ -136,8 +144,9 @@ def _add_mesh(pyrender, scene, layer: MotionLayer, t: int, material):
     return scene.add(pyrender.Mesh([prim]))
 
 
-def _add_skeleton(pyrender, scene, layer: MotionLayer, t: int, bone_mat, joint_mat, sphere,
-                  cylinder) -> list:
+def _add_skeleton(pyrender: ModuleType, scene: Scene, layer: MotionLayer, t: int,
+                  bone_mat: Material, joint_mat: Material, sphere: Trimesh,
+                  cylinder: Trimesh) -> list[Node]:
     """Joint spheres and bone cylinders of frame ``t`` (instanced meshes); the new nodes."""
     if layer.joints is None:
         return []

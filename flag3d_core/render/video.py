@@ -37,7 +37,8 @@ class Mp4Writer:
             raise ValueError(f"H.264 yuv420p needs even frame sizes, got {width}x{height}")
         self.path = Path(path)
         self.width, self.height, self.fps, self.crf = width, height, fps, crf
-        self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp.mp4")
+        self._tmp = self.path.with_name(
+            f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp.mp4")
         self._gen = None
         self.frames = 0
 

@@ -18,7 +18,8 @@ def group_order(groups: Sequence[str]) -> tuple[np.ndarray, list[tuple[str, int,
     Returns (order (K,), spans [(group, start, end_exclusive)] in the new order).
     """
     names = list(dict.fromkeys(groups))
-    order = np.concatenate([[i for i, g in enumerate(groups) if g == name] for name in names]).astype(int)
+    order = np.concatenate([[i for i, g in enumerate(groups) if g == name]
+                            for name in names]).astype(int)
     spans, start = [], 0
     for name in names:
         n = sum(1 for g in groups if g == name)
@@ -55,7 +56,8 @@ def confusion_heatmap(cm: np.ndarray, class_names: Sequence[str], groups: Sequen
     m = normalise_rows(m) if normalise and not diverging else m
     m = m[np.ix_(order, order)]
     labels = [f"{class_names[i]}" for i in order]
-    custom = np.array([[[order[r], order[c]] for c in range(len(order))] for r in range(len(order))])
+    custom = np.array([[[order[r], order[c]] for c in range(len(order))]
+                       for r in range(len(order))])
     zmax = float(np.abs(m).max()) or 1.0
     fig = go.Figure(go.Heatmap(
         z=m, x=labels, y=labels, customdata=custom,
@@ -99,7 +101,8 @@ def rollup_heatmap(cm: np.ndarray, groups: Sequence[str], *, normalise: bool = T
     z = normalise_rows(g) if normalise else g.astype(float)
     fig = go.Figure(go.Heatmap(z=z, x=names, y=names, colorscale="Blues", zmin=0,
                                text=np.round(z, 2), texttemplate="%{text}",
-                               hovertemplate="true: %{y}<br>predicted: %{x}<br>%{z:.2f}<extra></extra>"))
+                               hovertemplate="true: %{y}<br>predicted: %{x}<br>%{z:.2f}"
+                                             "<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title="ground truth")
     fig.update_xaxes(title="prediction")
     fig.update_layout(title=title, height=460, margin=dict(l=10, r=10, t=50, b=10))
