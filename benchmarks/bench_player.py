@@ -16,7 +16,6 @@ Results go to benchmarks/results/player.json; a Markdown table is printed.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -28,51 +27,28 @@ from pathlib import Path
 
 import numpy as np
 
+from flag3d_core.body.kinematics import smpl_joints_np
 from flag3d_core.devtools.server import StreamlitServer
 from flag3d_core.layouts import NTU25, SMPL24
-from flag3d_core.viz.player_data import (
-    joint_positions,
-    mesh_track,
-    payload_sizes,
-    player_payload,
-    skeleton_track,
-)
+from flag3d_core.player.demo import demo_smpl_motion, standin_body
+from flag3d_core.player.tracks import mesh_track, player_payload, skeleton_track
+from flag3d_core.player.wire import payload_sizes
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _load_demo_data():
-    """The player's demo data module, loaded by file path: this script runs as
-    ``python benchmarks/bench_player.py`` (benchmarks/run_all.py), where ``pages`` is not
-    importable, and demo_data needs only flag3d_core."""
-    path = REPO / "pages" / "_ui" / "player" / "demo_data.py"
-    spec = importlib.util.spec_from_file_location("flag3d_player_demo_data", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_demo = _load_demo_data()
-demo_motion, mannequin, standin_body = _demo.demo_motion, _demo.mannequin, _demo.standin_body
 RESULTS = REPO / "benchmarks" / "results" / "player.json"
 FPS = 30.0
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 IFRAME = 'iframe[title*="flag3d_player"]'
-try:  # the project's stand-in SMPL body (6,890 V); else a mannequin of the same size
-    import flag3d_core.body  # noqa: F401
-
-    BODY = "standin"
-except ImportError:
-    BODY = "dense"
+BODY = "standin"  # the project's stand-in SMPL body (6,890 V, y up), as the app shows it
 
 
 def bench_bytes() -> list[dict]:
-    body = standin_body() if BODY == "standin" else mannequin(24, 12)
-    m = demo_motion("squat", 10.0, FPS, body.rest_joints)
-    joints24 = joint_positions(body.rest_joints, body.parents, m["global_orient"],
-                               m["body_pose"], m["transl"])
+    body = standin_body()
+    m = demo_smpl_motion("squat", 10.0, FPS, body, up="y")
+    joints24 = smpl_joints_np(m["global_orient"], m["body_pose"], body.rest_joints,
+                              body.parents, m["transl"])
     joints25 = np.concatenate([joints24, joints24[:, :1]], axis=1)  # 25 joints, NTU-sized
     mesh = mesh_track(body.template, body.faces, body.weights, body.parents, body.rest_joints,
                       m["global_orient"], m["body_pose"], m["transl"], fps=FPS)

@@ -32,8 +32,8 @@ WIDTH, HEIGHT = 854, 480
 
 def _worker(backend: str, frames: int) -> dict:
     """Measure one backend in this process (FLAG3D_RENDER_BACKEND was set by the parent)."""
+    from flag3d_core.player.demo import demo_motion
     from flag3d_core.render import MotionLayer, RenderOptions, render_backend, render_sequence
-    from flag3d_core.render.demo import demo_motion
     from flag3d_core.render.gl import render_gl
     from flag3d_core.render.scene import SceneStyle
     from flag3d_core.render.sequence import resolve_camera

@@ -20,8 +20,8 @@ from flag3d_core.export import (
 from flag3d_core.export.bvh import Z_UP_TO_Y_UP, smpl_joint_order
 from flag3d_core.export.mp4 import export_mp4
 from flag3d_core.layouts.smpl24 import PARENTS
+from flag3d_core.player.demo import REST_JOINTS_Z_UP, demo_motion
 from flag3d_core.render import MotionLayer, RenderOptions, video_codec
-from flag3d_core.render.demo import REST_JOINTS_Z_UP, demo_motion
 
 T = 6
 

@@ -10,21 +10,18 @@ import torch
 from scipy.spatial.transform import Rotation
 from smplx.lbs import lbs
 
+from flag3d_core.body.kinematics import smpl_joints_np
+from flag3d_core.geometry.rotations import axis_angle_to_quat_np as axis_angle_to_quat
+from flag3d_core.geometry.rotations import quat_to_matrix_np as quat_to_matrix
 from flag3d_core.layouts import NTU25, SMPL24
 from flag3d_core.layouts.smpl24 import PARENTS
-from flag3d_core.viz.player_data import (
-    axis_angle_to_quat,
-    decode_array,
-    encode_array,
-    joint_positions,
+from flag3d_core.player.tracks import (
     mesh_track,
-    payload_nbytes,
-    payload_sizes,
     player_payload,
-    quat_to_matrix,
     skeleton_track,
     top_k_weights,
 )
+from flag3d_core.player.wire import decode_array, encode_array, payload_nbytes, payload_sizes
 
 RNG = np.random.default_rng(0)
 
@@ -184,8 +181,8 @@ def test_browser_skinning_matches_smplx_within_5mm():
     err = np.linalg.norm(verts - ref_verts, axis=-1)
     assert err.max() < 5e-3, f"max vertex error {err.max() * 1000:.2f} mm"
     assert err.max() > 0  # quantised: not bit-identical, but close
-    fk = joint_positions(rest, model["parents"], motion["global_orient"], motion["body_pose"],
-                         motion["transl"])
+    fk = smpl_joints_np(motion["global_orient"], motion["body_pose"], rest, model["parents"],
+                        motion["transl"])
     np.testing.assert_allclose(fk, ref_joints, atol=1e-5)
 
 
@@ -209,19 +206,18 @@ def test_motion_bytes_per_10s_under_budget():
 def test_browser_skinning_matches_standin_body_through_smplx(tmp_path):
     """The same parity on the project's stand-in SMPL body (6,890 vertices) posed by smplx."""
     body_mod = pytest.importorskip("flag3d_core.body")
-    from flag3d_core.viz.player_data import body_template
 
     body_mod.write_standin(tmp_path)
     model = body_mod.load_body_model(tmp_path)
     motion = random_motion(3, seed=5)
     betas = motion["betas"] * 0.5
-    shape = body_template(model.smpl, betas)
+    shape = model.template(betas)
     np.testing.assert_allclose(shape.rest_joints, model.rest_joints(betas), atol=1e-5)
     track = mesh_track(shape.template, shape.faces, shape.weights, shape.parents,
                        shape.rest_joints, motion["global_orient"], motion["body_pose"],
                        motion["transl"], fps=30)
     payload = player_payload([track], fps=30)
-    ref = model.forward(motion["global_orient"], motion["body_pose"], betas, motion["transl"])
+    ref = model.pose(motion["global_orient"], motion["body_pose"], betas, motion["transl"])
     err = np.linalg.norm(skin_like_browser(payload["bodies"][0], payload["tracks"][0])
                          - ref.vertices, axis=-1)
     assert err.max() < 5e-3, f"max vertex error {err.max() * 1000:.2f} mm"

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from flag3d_core.player.demo import demo_motion
 from flag3d_core.render import (
     Camera,
     MotionLayer,
@@ -21,7 +22,6 @@ from flag3d_core.render import sequence as sequence_mod
 from flag3d_core.render.backend import SKELETON_ONLY, BackendInfo, render_backend
 from flag3d_core.render.cache import content_key
 from flag3d_core.render.cameras import PRESETS, frame_preset, look_at
-from flag3d_core.render.demo import demo_motion
 from flag3d_core.render.scene import (
     SceneStyle,
     bone_transforms,

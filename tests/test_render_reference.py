@@ -13,9 +13,9 @@ import cv2
 import numpy as np
 import pytest
 
+from flag3d_core.player.demo import demo_motion
 from flag3d_core.render import MotionLayer, RenderOptions, render_backend, render_frames
 from flag3d_core.render.cameras import get_camera
-from flag3d_core.render.demo import demo_motion
 from flag3d_core.render.scene import SceneStyle
 from flag3d_core.render.skeleton_draw import draw_frame, floor_for
 
@@ -98,7 +98,7 @@ _OTHER_BACKEND_SCRIPT = """
 import sys
 import cv2
 from flag3d_core.render import MotionLayer, RenderOptions, render_backend, render_frames
-from flag3d_core.render.demo import demo_motion
+from flag3d_core.player.demo import demo_motion
 if render_backend().name != sys.argv[1]:
     print("unavailable:", render_backend().detail)
     raise SystemExit(0)

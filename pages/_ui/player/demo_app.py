@@ -10,17 +10,13 @@ import os
 
 import streamlit as st
 
+from flag3d_core.body.kinematics import smpl_joints_np
+from flag3d_core.body.template import BodyTemplate
 from flag3d_core.layouts import SMPL24
-from flag3d_core.viz.player_data import (
-    BodyTemplate,
-    joint_positions,
-    mesh_track,
-    payload_sizes,
-    player_payload,
-    skeleton_track,
-)
+from flag3d_core.player.demo import MOTIONS, demo_body, demo_smpl_motion, standin_body
+from flag3d_core.player.tracks import mesh_track, player_payload, skeleton_track
+from flag3d_core.player.wire import payload_sizes
 from pages._ui.player import player
-from pages._ui.player.demo_data import MOTIONS, demo_motion, mannequin, standin_body
 
 FPS = 30.0
 SEQUENCES = {"squat": ("squat",), "arm raise": ("arm raise",),
@@ -28,16 +24,15 @@ SEQUENCES = {"squat": ("squat",), "arm raise": ("arm raise",),
 SPACING = 1.6  # metres between sequences shown side by side
 LENGTH_S = {"squat": 4.0, "arm raise": 3.0}  # different lengths: the shorter holds its last frame
 assert set(LENGTH_S) == set(MOTIONS)
-# FLAG3D_PLAYER_DEMO_BODY: "mannequin" (default, 644 vertices), "dense" (the mannequin with
-# 6,900 vertices) or "standin" (the project's stand-in SMPL body) -- the last two for benchmarks.
-BODY = os.environ.get("FLAG3D_PLAYER_DEMO_BODY", "mannequin")
+# FLAG3D_PLAYER_DEMO_BODY: "demo" (default: the project's demo figure, z up) or "standin" (the
+# project's stand-in SMPL body, y up; for benchmarks). Both have 6,890 vertices.
+BODY = os.environ.get("FLAG3D_PLAYER_DEMO_BODY", "demo")
+BODY_UP = {"demo": "z", "standin": "y"}
 
 
 @st.cache_resource
 def body_model(kind: str) -> BodyTemplate:
-    if kind == "standin":
-        return standin_body()
-    return mannequin(24, 12) if kind == "dense" else mannequin()
+    return standin_body() if kind == "standin" else demo_body()
 
 
 @st.cache_data
@@ -46,15 +41,15 @@ def build_payload(sequence: str, show: str) -> dict:
     tracks = []
     names = SEQUENCES[sequence]
     for i, name in enumerate(names):
-        m = demo_motion(name, LENGTH_S[name], FPS, body.rest_joints)
+        m = demo_smpl_motion(name, LENGTH_S[name], FPS, body, up=BODY_UP[BODY])
         x_offset = (i - (len(names) - 1) / 2) * SPACING
         if show in ("mesh", "both"):
             tracks.append(mesh_track(body.template, body.faces, body.weights, body.parents,
                                      body.rest_joints, m["global_orient"], m["body_pose"],
                                      m["transl"], fps=FPS, label=name, x_offset=x_offset))
         if show in ("skeleton", "both"):
-            joints = joint_positions(body.rest_joints, body.parents, m["global_orient"],
-                                     m["body_pose"], m["transl"])
+            joints = smpl_joints_np(m["global_orient"], m["body_pose"], body.rest_joints,
+                                    body.parents, m["transl"])
             wrists = (SMPL24.index("left_wrist"), SMPL24.index("right_wrist"))
             tracks.append(skeleton_track(joints, SMPL24, fps=FPS, label=f"{name} joints",
                                          x_offset=x_offset,

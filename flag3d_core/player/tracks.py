@@ -24,113 +24,26 @@ timeline itself loops. A mesh track with a skeleton track at the same ``x_offset
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from flag3d_core.geometry.rotations import axis_angle_to_quat_np
 from flag3d_core.layouts import SkeletonLayout
+from flag3d_core.player.wire import (
+    INT16_MAX,
+    JOINT_SCALE,
+    PAYLOAD_FORMAT,
+    QUAT_SCALE,
+    TEMPLATE_SCALE,
+    encode_array,
+)
 
-PAYLOAD_FORMAT = "flag3d-player/1"
-QUAT_SCALE = 1.0 / 32767.0
-JOINT_SCALE = 1e-3  # int16 millimetres
-TEMPLATE_SCALE = 1e-4  # int16 tenths of a millimetre (bodies within +-3.27 m of the origin)
-_INT16_MAX = 32767
 # No red in the palette: the player draws highlighted joints red (#e11d48).
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#72b7b2", "#9d755d")
-# Per-frame arrays of each track kind (everything else is sent once).
-MOTION_KEYS = {"skeleton": ("joints",), "mesh": ("rotations", "transl")}
 Track = dict[str, Any]
-
-
-# --- binary arrays ---------------------------------------------------------------------------
-
-def encode_array(arr: np.ndarray, dtype: str, scale: float | None = None) -> dict[str, Any]:
-    """Encode ``arr`` as ``{"dtype", "shape", "data"[, "scale"]}`` (little-endian base64).
-
-    With ``scale`` the values are stored as ``round(arr / scale)`` in the integer ``dtype``.
-    """
-    dt = np.dtype(dtype).newbyteorder("<")
-    a = np.asarray(arr)
-    if scale is not None:
-        info = np.iinfo(dt)
-        q = np.rint(a.astype(np.float64) / scale)
-        if q.size and (q.min() < info.min or q.max() > info.max):
-            raise ValueError(f"values out of range for {dtype} with scale {scale}")
-        a = q
-    out: dict[str, Any] = {
-        "dtype": np.dtype(dtype).name,
-        "shape": list(a.shape),
-        "data": base64.b64encode(np.ascontiguousarray(a, dtype=dt).tobytes()).decode("ascii"),
-    }
-    if scale is not None:
-        out["scale"] = float(scale)
-    return out
-
-
-def decode_array(enc: dict[str, Any], dequantize: bool = True) -> np.ndarray:
-    """Inverse of :func:`encode_array`; with ``dequantize`` applies ``scale`` (float32 out)."""
-    dt = np.dtype(enc["dtype"]).newbyteorder("<")
-    arr = np.frombuffer(base64.b64decode(enc["data"]), dtype=dt).reshape(enc["shape"])
-    if dequantize and "scale" in enc:
-        return (arr.astype(np.float32) * np.float32(enc["scale"])).astype(np.float32)
-    return arr.astype(arr.dtype.newbyteorder("="))
-
-
-# --- rotation math ---------------------------------------------------------------------------
-
-def axis_angle_to_quat(rotvec: np.ndarray) -> np.ndarray:
-    """Axis-angle ``(..., 3)`` -> unit quaternions ``(..., 4)`` as ``(x, y, z, w)``, ``w >= 0``."""
-    r = np.asarray(rotvec, dtype=np.float64)
-    angle = np.linalg.norm(r, axis=-1, keepdims=True)  # (..., 1)
-    half = 0.5 * angle
-    # sin(a/2)/a, with its Taylor series near zero so tiny rotations stay exact.
-    small = angle < 1e-6
-    k = np.where(small, 0.5 - angle**2 / 48.0, np.sin(half) / np.where(small, 1.0, angle))
-    q = np.concatenate([r * k, np.cos(half)], axis=-1)
-    return np.where(q[..., 3:4] < 0, -q, q)
-
-
-def quat_to_matrix(q: np.ndarray) -> np.ndarray:
-    """Quaternions ``(..., 4)`` as ``(x, y, z, w)`` (normalised here) -> rotations ``(..., 3, 3)``."""
-    q = np.asarray(q, dtype=np.float64)
-    q = q / np.linalg.norm(q, axis=-1, keepdims=True)
-    x, y, z, w = np.moveaxis(q, -1, 0)
-    return np.stack([
-        np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)], -1),
-        np.stack([2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)], -1),
-        np.stack([2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)], -1),
-    ], -2)
-
-
-def joint_positions(rest_joints: np.ndarray, parents: np.ndarray, global_orient: np.ndarray,
-                    body_pose: np.ndarray, transl: np.ndarray) -> np.ndarray:
-    """Forward kinematics of a 24-joint SMPL skeleton in numpy (no torch).
-
-    Args:
-        rest_joints: (24, 3) rest joint positions for the betas.
-        parents: (24,) parent index per joint, -1 for the root.
-        global_orient: (T, 3), body_pose: (T, 69) axis-angle; transl: (T, 3).
-
-    Returns:
-        (T, 24, 3) float32 posed joints (same as smplx's first 24 joints).
-    """
-    rots = quat_to_matrix(axis_angle_to_quat(_pose_rotvecs(global_orient, body_pose)))
-    rest = np.asarray(rest_joints, dtype=np.float64)
-    n_frames, n_joints = rots.shape[:2]
-    world_r = np.empty_like(rots)
-    world_t = np.empty((n_frames, n_joints, 3))
-    for j, p in enumerate(np.asarray(parents).tolist()):
-        if p < 0:
-            world_r[:, j], world_t[:, j] = rots[:, j], rest[j]
-        else:
-            world_r[:, j] = world_r[:, p] @ rots[:, j]
-            world_t[:, j] = world_t[:, p] + world_r[:, p] @ (rest[j] - rest[p])
-    return (world_t + np.asarray(transl, dtype=np.float64)[:, None]).astype(np.float32)
-
 
 def top_k_weights(weights: np.ndarray, k: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """Keep the ``k`` largest skinning weights per vertex, renormalised to sum to one.
@@ -160,8 +73,6 @@ def _pose_rotvecs(global_orient: np.ndarray, body_pose: np.ndarray) -> np.ndarra
     return np.concatenate([go[:, None], bp.reshape(-1, 23, 3)], axis=1)
 
 
-# --- tracks and payload ----------------------------------------------------------------------
-
 def skeleton_track(joints: np.ndarray, layout: SkeletonLayout, fps: float, label: str = "",
                    color: str | None = None, x_offset: float | None = None,
                    highlight: tuple[int, ...] | list[int] = ()) -> Track:
@@ -176,8 +87,9 @@ def skeleton_track(joints: np.ndarray, layout: SkeletonLayout, fps: float, label
     if not np.isfinite(j).all():
         raise ValueError("skeleton_track: joints contain NaN or inf")
     if any(not 0 <= int(h) < layout.num_node for h in highlight):
-        raise ValueError(f"skeleton_track: highlight {list(highlight)} outside 0..{layout.num_node - 1}")
-    fits_int16 = j.size == 0 or np.abs(j).max() < (_INT16_MAX - 1) * JOINT_SCALE
+        raise ValueError(f"skeleton_track: highlight {list(highlight)} "
+                         f"outside 0..{layout.num_node - 1}")
+    fits_int16 = j.size == 0 or np.abs(j).max() < (INT16_MAX - 1) * JOINT_SCALE
     enc = encode_array(j, "int16", JOINT_SCALE) if fits_int16 else encode_array(j, "float32")
     return {"kind": "skeleton", "label": label, "color": color, "x_offset": x_offset,
             "fps": float(fps), "n_frames": int(j.shape[0]), "layout": layout.name,
@@ -192,7 +104,8 @@ def mesh_track(template: np.ndarray, faces: np.ndarray, weights: np.ndarray, par
     """A skinned-mesh track for an SMPL-format body.
 
     Args:
-        template: (V, 3) rest vertices for the sequence's betas (``v_template + shapedirs @ betas``).
+        template: (V, 3) rest vertices for the sequence's betas
+            (``v_template + shapedirs @ betas``).
         faces: (F, 3) vertex indices.
         weights: (V, 24) skinning weights (top 4 kept per vertex).
         parents: (24,) kinematic tree, -1 for the root.
@@ -204,7 +117,8 @@ def mesh_track(template: np.ndarray, faces: np.ndarray, weights: np.ndarray, par
     par = np.asarray(parents, dtype=np.int64).reshape(-1)
     n_verts, n_joints = tpl.shape[0], par.shape[0]
     if tpl.ndim != 2 or tpl.shape[1] != 3 or f.ndim != 2 or f.shape[1] != 3:
-        raise ValueError(f"mesh_track: template {tpl.shape} / faces {f.shape}, expected (V,3)/(F,3)")
+        raise ValueError(f"mesh_track: template {tpl.shape} / faces {f.shape}, "
+                         "expected (V,3)/(F,3)")
     if f.size and (f.min() < 0 or f.max() >= n_verts):
         raise ValueError(f"mesh_track: face index out of range for {n_verts} vertices")
     if np.shape(weights) != (n_verts, n_joints) or np.shape(rest_joints) != (n_joints, 3):
@@ -212,7 +126,7 @@ def mesh_track(template: np.ndarray, faces: np.ndarray, weights: np.ndarray, par
                          f"{np.shape(rest_joints)} do not match V={n_verts}, J={n_joints}")
     if any(p >= j for j, p in enumerate(par.tolist())) or par[0] != -1:
         raise ValueError("mesh_track: parents must list each parent before its child, root -1")
-    quats = axis_angle_to_quat(_pose_rotvecs(global_orient, body_pose))  # (T, 24, 4)
+    quats = axis_angle_to_quat_np(_pose_rotvecs(global_orient, body_pose))  # (T, 24, 4)
     if quats.shape[1] != n_joints:
         raise ValueError(f"mesh_track: pose has {quats.shape[1]} joints, parents {n_joints}")
     tr = np.asarray(transl, dtype=np.float32)
@@ -222,7 +136,7 @@ def mesh_track(template: np.ndarray, faces: np.ndarray, weights: np.ndarray, par
     # Weights as uint16 fractions of 65535 summing exactly to 65535 (residual on the largest).
     w16 = np.rint(skin_weight.astype(np.float64) * 65535).astype(np.int64)
     w16[:, 0] += 65535 - w16.sum(axis=1)
-    fits_int16 = np.abs(tpl).max(initial=0.0) < (_INT16_MAX - 1) * TEMPLATE_SCALE
+    fits_int16 = np.abs(tpl).max(initial=0.0) < (INT16_MAX - 1) * TEMPLATE_SCALE
     body = {"template": encode_array(tpl, "int16", TEMPLATE_SCALE) if fits_int16
             else encode_array(tpl, "float32"),
             "faces": encode_array(f, "uint16" if n_verts <= 65535 else "uint32"),
@@ -270,66 +184,4 @@ def player_payload(tracks: list[Track], fps: float, spacing: float = 1.6) -> dic
     return {"id": digest, **body}
 
 
-def payload_nbytes(payload: dict[str, Any]) -> int:
-    """Size in bytes of the payload as compact JSON (what travels to the browser)."""
-    return len(json.dumps(payload, separators=(",", ":")).encode())
 
-
-@dataclass(frozen=True)
-class PayloadSizes:
-    """Byte counts of a payload: ``total`` = compact JSON; ``motion`` = per-frame arrays."""
-
-    total: int
-    motion: int
-    static: int
-    duration_s: float
-
-    @property
-    def motion_per_10s(self) -> float:
-        return self.motion * 10.0 / self.duration_s if self.duration_s > 0 else 0.0
-
-
-def payload_sizes(payload: dict[str, Any]) -> PayloadSizes:
-    """Split :func:`payload_nbytes` into per-frame (motion) and sent-once (static) bytes."""
-    total = payload_nbytes(payload)
-    motion = sum(len(t[k]["data"]) for t in payload["tracks"] for k in MOTION_KEYS[t["kind"]])
-    return PayloadSizes(total=total, motion=motion, static=total - motion,
-                        duration_s=float(payload["duration"]))
-
-
-@dataclass(frozen=True)
-class BodyTemplate:
-    """What a mesh track sends once, for one body shape (numpy, float32 / int)."""
-
-    template: np.ndarray  # (V, 3) rest vertices for the betas
-    faces: np.ndarray  # (F, 3)
-    weights: np.ndarray  # (V, 24) skinning weights
-    parents: np.ndarray  # (24,) -1 for the root
-    rest_joints: np.ndarray  # (24, 3)
-
-
-def body_template(smpl: Any, betas: np.ndarray | None = None) -> BodyTemplate:
-    """Shape an SMPL-format body for the player from an ``smplx.SMPL`` module's buffers.
-
-    Reads ``v_template``, ``shapedirs``, ``J_regressor``, ``lbs_weights``, ``parents`` and
-    ``faces`` (tensors or arrays); ``betas`` (10,) default zeros. No torch import here.
-    """
-    v_template = _numpy(smpl.v_template)  # (V, 3)
-    shapedirs = _numpy(smpl.shapedirs)  # (V, 3, B)
-    b = np.zeros(shapedirs.shape[-1]) if betas is None else np.asarray(betas, np.float64).ravel()
-    n = min(b.shape[0], shapedirs.shape[-1])
-    template = v_template + shapedirs[..., :n] @ b[:n]
-    rest = _numpy(smpl.J_regressor) @ template  # (24, 3)
-    return BodyTemplate(template=template.astype(np.float32),
-                        faces=np.asarray(_numpy(smpl.faces), dtype=np.int64),
-                        weights=_numpy(smpl.lbs_weights).astype(np.float32),
-                        parents=_numpy(smpl.parents).astype(np.int64),
-                        rest_joints=rest.astype(np.float32))
-
-
-def _numpy(x: Any) -> np.ndarray:
-    """A torch tensor (without importing torch) or array-like -> float64/int numpy array."""
-    if hasattr(x, "detach"):
-        x = x.detach().cpu().numpy()
-    a = np.asarray(x)
-    return a.astype(np.float64) if a.dtype.kind == "f" else a

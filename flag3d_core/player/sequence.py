@@ -1,0 +1,59 @@
+"""Player tracks for catalog sequences (skeleton and/or skinned body mesh), from records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flag3d_core.catalog.record import SequenceRecord
+from flag3d_core.errors import NotInCatalogError
+from flag3d_core.player.tracks import Track, mesh_track, player_payload, skeleton_track
+
+VIEWS = ("skeleton", "mesh", "both")
+
+
+def sequence_tracks(record: SequenceRecord, *, view: str, body_model: Any = None,
+                    label: str | None = None, color: str | None = None) -> list[Track]:
+    """Tracks of one sequence. ``view`` is skeleton | mesh | both; the mesh needs SMPL parameters
+    and a body model (falls back to the skeleton when either is missing)."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+    fps = record.fps
+    label = label or record.name
+    tracks: list[Track] = []
+    want_mesh = view in ("mesh", "both") and record.has_smpl and body_model is not None
+    if want_mesh:
+        smpl = record.smpl(body_model)
+        tpl = body_model.template(smpl.betas)
+        tracks.append(mesh_track(tpl.template, tpl.faces, tpl.weights, tpl.parents,
+                                 tpl.rest_joints, smpl.global_orient, smpl.body_pose,
+                                 smpl.transl, fps, label=label, color=color))
+    if (view in ("skeleton", "both") or not want_mesh) and record.has_joints3d:
+        tracks.append(skeleton_track(record.joints3d(), record.layout, fps,
+                                     label=label if not tracks else f"{label} (skeleton)",
+                                     color=color))
+    if not tracks:
+        raise NotInCatalogError(f"sequence {record.sequence_id!r} has no 3D data to play "
+                                f"(kinds: {list(record.kinds)})")
+    return tracks
+
+
+def side_by_side_payload(records: list[SequenceRecord], *, view: str, body_model: Any = None,
+                         labels: list[str] | None = None, spacing: float = 1.2,
+                         highlight: list[int] | None = None) -> dict:
+    """One timeline with the sequences shifted ``spacing`` metres apart along x.
+
+    ``highlight``: joint indices (of each skeleton's layout) drawn emphasised.
+    """
+    tracks: list[Track] = []
+    n = len(records)
+    for i, rec in enumerate(records):
+        offset = (i - (n - 1) / 2) * spacing
+        for t in sequence_tracks(rec, view=view, body_model=body_model,
+                                 label=(labels[i] if labels else None)):
+            t = dict(t)
+            t["x_offset"] = offset
+            if highlight and t["kind"] == "skeleton":
+                t["highlight"] = [int(j) for j in highlight]
+            tracks.append(t)
+    fps = max(t["fps"] for t in tracks)
+    return player_payload(tracks, fps)
