@@ -2,13 +2,22 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="FLAG3D Explorer", page_icon=":material/fitness_center:", layout="wide")
+st.set_page_config(
+    page_title="FLAG3D Explorer", page_icon=":material/fitness_center:", layout="wide"
+)
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
     st.Page("pages/browse.py", title="Browse", icon=":material/account_tree:", url_path="browse"),
-    st.Page("pages/sequence.py", title="Sequence", icon=":material/play_circle:", url_path="sequence"),
-    st.Page("pages/recognition.py", title="Recognition", icon=":material/grid_on:", url_path="recognition"),
+    st.Page(
+        "pages/sequence.py", title="Sequence", icon=":material/play_circle:", url_path="sequence"
+    ),
+    st.Page(
+        "pages/recognition.py",
+        title="Recognition",
+        icon=":material/grid_on:",
+        url_path="recognition",
+    ),
 ]
 
 st.navigation(PAGES).run()

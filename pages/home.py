@@ -3,15 +3,17 @@
 import streamlit as st
 
 from flag3d_core.viz.catalog_charts import bar_counts, duration_boxes
-from pages._ui import state as _state
+from pages._ui import models, state
+from pages._ui.routing import ensure_navigation
+
+ensure_navigation()
 
 st.title("FLAG3D Explorer")
 st.caption("3D fitness motion: 60 activities, body part → activity → instruction. "
            "Skeletons, SMPL bodies, rendered and smartphone keypoints.")
 
-_state.catalog_or_stop()
-version = _state.catalog_version()
-stats = _state.stats(version)
+version = state.catalog_or_stop()
+stats = state.stats(version)
 
 c = st.columns(5)
 c[0].metric("Sequences", f"{stats['sequences']:,}")
@@ -22,22 +24,22 @@ c[4].metric("Model runs", stats["model_runs"])
 
 left, right = st.columns(2)
 with left:
-    df = _state.counts_by(version, ("body_part", "source"))
+    df = state.counts_by(version, ("body_part", "source"))
     st.plotly_chart(bar_counts(df, "body_part", "Sequences per body part", color="source"),
                     width="stretch")
 with right:
-    st.plotly_chart(bar_counts(_state.split_counts(version), "split",
+    st.plotly_chart(bar_counts(state.split_counts(version), "split",
                                "Sequences per protocol split", color="source"), width="stretch")
 
-st.plotly_chart(duration_boxes(_state.mocap_lengths(version), "MoCap sequence length per body part"),
+st.plotly_chart(duration_boxes(state.mocap_lengths(version), "MoCap sequence length per body part"),
                 width="stretch")
 
 st.subheader("This host")
-s = _state.settings()
+s = state.settings()
 h = st.columns(3)
 with h[0]:
     st.markdown("**Body model**")
-    info, err = _state.body_model_info(str(s.body_models))
+    info, err = models.body_model_info(str(s.body_models))
     if info is None:
         st.warning(err)
     elif info.kind == "standin":
@@ -49,11 +51,11 @@ with h[0]:
         st.success(f"Real SMPL model ({info.n_vertices:,} vertices) at `{info.path}`.")
 with h[1]:
     st.markdown("**Render backend**")
-    be = _state.render_backend()
+    be = models.render_backend()
     (st.success if be.has_gl else st.warning)(f"{be.name}: {be.detail}")
 with h[2]:
     st.markdown("**Compute device**")
-    d = _state.device_info()
+    d = models.device_info()
     (st.success if d["device"] == "cuda" else st.info)(
         f"{'GPU' if d['device'] == 'cuda' else 'CPU'} in use: {d['name']} "
         f"(FLAG3D_DEVICE={d['setting']}, {d['threads']} torch threads)")

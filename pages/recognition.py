@@ -4,132 +4,213 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from flag3d_core.catalog import queries
+from flag3d_core.catalog.views import sequence_label
+from flag3d_core.errors import Flag3dError
+from flag3d_core.recognition.summary import activity_label
 from flag3d_core.viz.confusion import confusion_heatmap, normalise_rows, rollup_heatmap
-from pages._ui import state as _state
+from pages._ui import models, runs, sequences, state
+from pages._ui.clicks import heatmap_cell
 from pages._ui.player import player
+from pages._ui.routing import ensure_navigation
 
+ensure_navigation()
 st.title("Recognition")
-cur = _state.catalog_or_stop()
-version = _state.catalog_version()
-runs = _state.recognition_runs(version)
-if runs.empty:
-    st.info("No recognition run in the catalog yet. Train one with "
-            "`.venv/bin/flag3d train recognition --model stgcn --protocol in-domain`.")
+version = state.catalog_or_stop()
+runs_df = runs.recognition_runs(version)
+if runs_df.empty:
+    st.info(
+        "No recognition run in the catalog yet. Train one with "
+        "`.venv/bin/flag3d train recognition --model stgcn --protocol in-domain`."
+    )
     st.stop()
 
-acts = _state.activities(version)
+acts = state.activities(version)
 names = acts.name.tolist()
 groups = acts.body_part.tolist()
-run_ids = runs.run_id.tolist()
-preferred = runs[runs.protocol == "in-domain"].run_id.tolist()[:1] or run_ids[:1]
-chosen = st.multiselect("Runs (one, or two to compare)", run_ids, default=preferred, max_selections=2,
-                        key="runs", bind="query-params")
+run_ids = runs_df.run_id.tolist()
+preferred = runs_df[runs_df.protocol == "in-domain"].run_id.tolist()[:1] or run_ids[:1]
+chosen = st.multiselect(
+    "Runs (one, or two to compare)",
+    run_ids,
+    default=preferred,
+    max_selections=2,
+    key="runs",
+    bind="query-params",
+)
 if not chosen:
     st.stop()
 
-table = _state.runs_table(version, tuple(chosen))
+table = runs.runs_table(version, tuple(chosen))
 st.dataframe(table, hide_index=True, width="stretch")
 
 run_a = chosen[0]
-cm = _state.run_confusion(version, run_a)
+cm = runs.run_confusion(version, run_a)
 c = st.columns([2, 1, 1])
-mode = c[0].segmented_control("Cells", ["normalised", "counts"], default="normalised", key="norm",
-                              bind="query-params") or "normalised"
+mode = (
+    c[0].segmented_control(
+        "Cells", ["normalised", "counts"], default="normalised", key="norm", bind="query-params"
+    )
+    or "normalised"
+)
 c[1].metric("Top-1", f"{table.iloc[0]['top-1']:.1%}")
 c[2].metric("Mean class accuracy", f"{table.iloc[0]['mean class acc.']:.1%}")
 
-tab_cm, tab_bp, tab_pairs, tab_diff = st.tabs(["Confusion matrix", "Body-part roll-up",
-                                               "Most-confused pairs", "Run A − run B"])
+tab_cm, tab_bp, tab_pairs, tab_diff = st.tabs(
+    ["Confusion matrix", "Body-part roll-up", "Most-confused pairs", "Run A − run B"]
+)
 with tab_cm:
-    st.caption("Rows are ground truth, columns predictions, classes grouped by body part. "
-               "Click a cell to list its sequences.")
-    st.plotly_chart(confusion_heatmap(cm, names, groups, normalise=mode == "normalised",
-                                      title=f"Confusion matrix of {run_a}"),
-                    on_select="rerun", selection_mode="points", key="cm_click", width="stretch")
+    st.caption(
+        "Rows are ground truth, columns predictions, classes grouped by body part. "
+        "Click a cell to list its sequences."
+    )
+    st.plotly_chart(
+        confusion_heatmap(
+            cm, names, groups, normalise=mode == "normalised", title=f"Confusion matrix of {run_a}"
+        ),
+        on_select="rerun",
+        selection_mode="points",
+        key="cm_click",
+        width="stretch",
+    )
 with tab_bp:
     st.plotly_chart(rollup_heatmap(cm, groups, normalise=mode == "normalised"), width="stretch")
 with tab_pairs:
-    pairs = _state.confused_pairs(version, run_a)
+    pairs = runs.confused_pairs(version, run_a)
     st.dataframe(pairs, hide_index=True, width="stretch")
 with tab_diff:
     if len(chosen) == 2:
-        cm_b = _state.run_confusion(version, chosen[1])
+        cm_b = runs.run_confusion(version, chosen[1])
         diff = normalise_rows(cm) - normalise_rows(cm_b)
-        st.plotly_chart(confusion_heatmap(diff, names, groups, diverging=True,
-                                          title=f"{chosen[0]} minus {chosen[1]} (row shares)"),
-                        width="stretch")
-        st.caption("Red on the diagonal: run A is right more often for that class; red off the "
-                   "diagonal: run A makes that confusion more often.")
+        st.plotly_chart(
+            confusion_heatmap(
+                diff,
+                names,
+                groups,
+                diverging=True,
+                title=f"{chosen[0]} minus {chosen[1]} (row shares)",
+            ),
+            width="stretch",
+        )
+        st.caption(
+            "Red on the diagonal: run A is right more often for that class; red off the "
+            "diagonal: run A makes that confusion more often."
+        )
     else:
         st.info("Pick a second run above to see where the two differ.")
 
 # ----------------------------------------------------------------------------- drill-down
 st.subheader("Inspect a confusion")
-clicked = _state.heatmap_cell(st.session_state.get("cm_click"))
-pairs = _state.confused_pairs(version, run_a)
-default_true, default_pred = clicked or ((int(pairs.iloc[0].true_label), int(pairs.iloc[0].pred_label))
-                                         if not pairs.empty else (0, 0))
+clicked = heatmap_cell(st.session_state.get("cm_click"))
+pairs = runs.confused_pairs(version, run_a)
+default_true, default_pred = clicked or (
+    (int(pairs.iloc[0].true_label), int(pairs.iloc[0].pred_label)) if not pairs.empty else (0, 0)
+)
 d = st.columns(2)
-true_c = d[0].selectbox("Ground truth", range(60), index=default_true, format_func=lambda i: f"A{i + 1:03d} · {names[i]}",
-                        key=f"true_{default_true}_{default_pred}")
-pred_c = d[1].selectbox("Predicted", range(60), index=default_pred, format_func=lambda i: f"A{i + 1:03d} · {names[i]}",
-                        key=f"pred_{default_true}_{default_pred}")
-cell = _state.cell_sequences(version, run_a, true_c, pred_c)
+true_c = d[0].selectbox(
+    "Ground truth",
+    range(60),
+    index=default_true,
+    format_func=lambda i: activity_label(i, names),
+    key=f"true_{default_true}_{default_pred}",
+)
+pred_c = d[1].selectbox(
+    "Predicted",
+    range(60),
+    index=default_pred,
+    format_func=lambda i: activity_label(i, names),
+    key=f"pred_{default_true}_{default_pred}",
+)
+cell = runs.cell_sequences(version, run_a, true_c, pred_c)
 st.write(f"**{len(cell)}** test sequences of *{names[true_c]}* predicted as *{names[pred_c]}*.")
 if not cell.empty:
-    pick = st.selectbox("Sequence", cell.sequence_id.tolist(), format_func=_state.short_label, key="cell_seq")
-    typical = _state.typical_sequence(version, run_a, pred_c)
-    if pick and typical and pick.startswith("flag3d/mocap/") and typical.startswith("flag3d/mocap/"):
-        diff = _state.joint_difference(version, pick, typical)
-        st.caption(f"Left: the confused sequence; right: a typical *{names[pred_c]}* (the run's most confident "
-                   f"correct one). Joints whose motion differs most are highlighted: "
-                   + ", ".join(f"**{n}**" for _, n, _ in diff[:5]))
-        payload = _state.player_payload(version, (pick, typical), "skeleton", None,
-                                        highlight=tuple(i for i, _, _ in diff[:5]))
+    pick = st.selectbox(
+        "Sequence", cell.sequence_id.tolist(), format_func=sequence_label, key="cell_seq"
+    )
+    typical = runs.typical_sequence(version, run_a, pred_c)
+    if (
+        pick
+        and typical
+        and pick.startswith("flag3d/mocap/")
+        and typical.startswith("flag3d/mocap/")
+    ):
+        diff = sequences.joint_difference(version, pick, typical)
+        st.caption(
+            f"Left: the confused sequence; right: a typical *{names[pred_c]}* (the run's most "
+            f"confident correct one). Joints whose motion differs most are highlighted: "
+            + ", ".join(f"**{n}**" for _, n, _ in diff[:5])
+        )
+        payload = sequences.player_payload(
+            version, (pick, typical), "skeleton", highlight=tuple(i for i, _, _ in diff[:5])
+        )
         player(payload, key="cm_player", height=440)
         ins = st.columns(2)
         for col, sid in zip(ins, (pick, typical), strict=True):
-            m = queries.sequence(cur, sid)
+            m = sequences.record(version, sid).meta
             col.markdown(f"**{m['activity_id']} · {m['activity']}** ({m['name']})")
             col.markdown(m["description"] or "")
             if m["key_points"]:
                 col.caption(f"Key points: {m['key_points']}")
-        fig = px.bar(pd.DataFrame(diff, columns=["joint", "name", "difference"]), x="name", y="difference",
-                     title="Per-joint motion difference (body-centred, phase-invariant)", height=300)
+        fig = px.bar(
+            pd.DataFrame(diff, columns=["joint", "name", "difference"]),
+            x="name",
+            y="difference",
+            title="Per-joint motion difference (body-centred, phase-invariant)",
+            height=300,
+        )
         st.plotly_chart(fig, width="stretch")
     elif pick:
         st.info("2D-keypoint runs: the side-by-side 3D player needs MoCap sequences.")
 
 # ----------------------------------------------------------------------------- try a skeleton
 st.subheader("Recognise a skeleton")
-in_domain = runs[runs.protocol == "in-domain"].run_id.tolist()
+in_domain = runs_df[runs_df.protocol == "in-domain"].run_id.tolist()
 model_run = st.selectbox("Model (3D, in-domain runs)", in_domain, key="try_run")
 if model_run is None:
     st.info("Train an in-domain run to recognise 3D skeletons.")
     st.stop()
-src = st.radio("Input", ["Pick a catalog sequence", "Upload a file"], horizontal=True, key="try_src")
+src = st.radio(
+    "Input", ["Pick a catalog sequence", "Upload a file"], horizontal=True, key="try_src"
+)
 arrays = None
 if src == "Upload a file":
-    up = st.file_uploader("A pyskl pickle or a .npy of shape (T, 25, 3), metres, z up", type=["pkl", "npy"])
+    up = st.file_uploader(
+        "A pyskl pickle or a .npy of shape (T, 25, 3), metres, z up", type=["pkl", "npy"]
+    )
     if up is not None:
         from flag3d_core.recognition.upload import UploadError, parse_uploaded_skeleton
 
         try:
-            arrays = [(u.key, u.joints) for u in parse_uploaded_skeleton(up.name, up.getvalue())][:20]
+            arrays = [(u.key, u.joints) for u in parse_uploaded_skeleton(up.name, up.getvalue())][
+                :20
+            ]
         except UploadError as exc:
             st.error(str(exc))
 else:
-    sid = st.selectbox("Sequence", _state.playable_ids(version), format_func=_state.short_label, key="try_seq")
-    arrays = [(sid, _state.joints(version, sid))]
+    sid = st.selectbox(
+        "Sequence", state.playable_ids(version), format_func=sequence_label, key="try_seq"
+    )
+    arrays = [(sid, sequences.joints(version, sid))]
 if arrays:
     try:
-        results = _state.recognise(version, model_run, tuple(k for k, _ in arrays), tuple(a for _, a in arrays))
-    except ValueError as exc:
+        results = models.recognise(
+            version, model_run, tuple(k for k, _ in arrays), tuple(a for _, a in arrays)
+        )
+    except (Flag3dError, ValueError) as exc:
         st.error(str(exc))
         results = []
     for key, top in results:
-        df = pd.DataFrame([(f"A{c + 1:03d} · {names[c]}", p) for c, p in top], columns=["class", "probability"])
-        st.plotly_chart(px.bar(df, x="probability", y="class", orientation="h", title=f"Top-5 for {key}",
-                               height=260, range_x=[0, 1]).update_yaxes(autorange="reversed"),
-                        width="stretch")
+        df = pd.DataFrame(
+            [(activity_label(c, names), p) for c, p in top], columns=["class", "probability"]
+        )
+        st.plotly_chart(
+            px.bar(
+                df,
+                x="probability",
+                y="class",
+                orientation="h",
+                title=f"Top-5 for {key}",
+                height=260,
+                range_x=[0, 1],
+            ).update_yaxes(autorange="reversed"),
+            width="stretch",
+        )

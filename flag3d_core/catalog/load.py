@@ -11,6 +11,7 @@ from scipy.spatial.transform import Rotation
 
 from flag3d_core.catalog import queries
 from flag3d_core.catalog.arrays import load_array, load_arrays
+from flag3d_core.catalog.queries import Con
 from flag3d_core.errors import NotInCatalogError
 
 
@@ -25,18 +26,18 @@ class SequenceSmpl:
     fps: float
 
 
-def _refs(con, sequence_id: str) -> dict[str, str]:
+def _refs(con: Con, sequence_id: str) -> dict[str, str]:
     df = queries.sequence_arrays(con, sequence_id)
     if df.empty:
         raise NotInCatalogError(f"sequence {sequence_id!r} has no arrays in the catalog")
     return dict(zip(df.kind, df.path, strict=True))
 
 
-def available_kinds(con, sequence_id: str) -> list[str]:
+def available_kinds(con: Con, sequence_id: str) -> list[str]:
     return sorted(_refs(con, sequence_id))
 
 
-def load_joints(con, arrays_dir: Path, sequence_id: str) -> np.ndarray:
+def load_joints(con: Con, arrays_dir: Path, sequence_id: str) -> np.ndarray:
     """(T, 25, 3) float32 NTU-25 joints in metres, z up."""
     refs = _refs(con, sequence_id)
     if "joints3d_ntu25" not in refs:
@@ -45,7 +46,7 @@ def load_joints(con, arrays_dir: Path, sequence_id: str) -> np.ndarray:
     return np.asarray(load_array(arrays_dir, refs["joints3d_ntu25"]), dtype=np.float32)
 
 
-def load_keypoints2d(con, arrays_dir: Path, sequence_id: str) -> tuple[np.ndarray, np.ndarray]:
+def load_keypoints2d(con: Con, arrays_dir: Path, sequence_id: str) -> tuple[np.ndarray, np.ndarray]:
     """(T, 17, 2) pixel keypoints and (T, 17) scores (COCO-17)."""
     refs = _refs(con, sequence_id)
     if "keypoints2d_coco17" not in refs:
@@ -55,7 +56,7 @@ def load_keypoints2d(con, arrays_dir: Path, sequence_id: str) -> tuple[np.ndarra
             np.asarray(load_array(arrays_dir, refs["keypoint_scores"]), dtype=np.float32))
 
 
-def load_smpl(con, arrays_dir: Path, sequence_id: str, fps: float = 30.0,
+def load_smpl(con: Con, arrays_dir: Path, sequence_id: str, fps: float = 30.0,
               pelvis_rest: np.ndarray | None = None,
               pelvis_fn: Callable[[np.ndarray], np.ndarray] | None = None) -> SequenceSmpl:
     """SMPL parameters of a sequence.

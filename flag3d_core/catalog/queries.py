@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flag3d_core.errors import CatalogMissingError
+from flag3d_core.errors import CatalogMissingError, NotInCatalogError
 
 # Packaged with the library (package data), so a wheel install can create catalogs too.
 SCHEMA_SQL = files("flag3d_core.catalog") / "schema.sql"
@@ -88,7 +88,8 @@ def delete_dataset_rows(con: Con, dataset: str, sources: Sequence[str] | None = 
 def delete_orphan_results(con: Con) -> None:
     """Drop predictions and per-sequence metrics whose sequence is no longer in the catalog."""
     for table in ("predictions", "sequence_metrics"):
-        con.execute(f"DELETE FROM {table} WHERE sequence_id NOT IN (SELECT sequence_id FROM sequences)")
+        con.execute(f"DELETE FROM {table} "
+                    "WHERE sequence_id NOT IN (SELECT sequence_id FROM sequences)")
 
 
 def _insert_frame(con: Con, table: str, frame: pd.DataFrame) -> int:
@@ -168,7 +169,7 @@ class SequenceFilter:
 def _where(f: SequenceFilter) -> tuple[str, list]:
     clauses, params = ["TRUE"], []
 
-    def eq(column: str, value) -> None:
+    def eq(column: str, value: str | int | None) -> None:
         if value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
@@ -224,7 +225,8 @@ _GROUPABLE = {
 }
 
 
-def counts_by(con: Con, by: str | Sequence[str], f: SequenceFilter = SequenceFilter()) -> pd.DataFrame:
+def counts_by(con: Con, by: str | Sequence[str],
+              f: SequenceFilter = SequenceFilter()) -> pd.DataFrame:
     """Sequence counts grouped by one or more of ``body_part, activity, source, split, ...``."""
     keys = [by] if isinstance(by, str) else list(by)
     unknown = [k for k in keys if k not in _GROUPABLE]
@@ -264,7 +266,7 @@ def resolve_sequence_id(con: Con, name_or_id: str) -> str:
         [name_or_id],
     ).fetchone()
     if row is None:
-        raise KeyError(f"no sequence named {name_or_id!r} in the catalog")
+        raise NotInCatalogError(f"no sequence named {name_or_id!r} in the catalog")
     return row[0]
 
 
@@ -275,7 +277,8 @@ def sequence_splits(con: Con, sequence_id: str) -> dict[str, str]:
     return dict(rows)
 
 
-def sequence_arrays(con: Con, sequence_ids: str | Iterable[str], kind: str | None = None) -> pd.DataFrame:
+def sequence_arrays(con: Con, sequence_ids: str | Iterable[str],
+                    kind: str | None = None) -> pd.DataFrame:
     """Array file references for one or many sequences (optionally one kind)."""
     ids = [sequence_ids] if isinstance(sequence_ids, str) else list(sequence_ids)
     sql = "SELECT * FROM sequence_arrays WHERE sequence_id IN (SELECT unnest(?))"
@@ -347,6 +350,12 @@ def datasets(con: Con) -> pd.DataFrame:
     return con.execute("SELECT * FROM datasets ORDER BY dataset").df()
 
 
+def dataset_root(con: Con, dataset: str) -> str | None:
+    """The folder a dataset was ingested from (None when unknown)."""
+    row = con.execute("SELECT root FROM datasets WHERE dataset = ?", [dataset]).fetchone()
+    return None if row is None else row[0]
+
+
 def stats(con: Con) -> dict:
     """Headline counts of the catalog."""
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
@@ -355,7 +364,8 @@ def stats(con: Con) -> dict:
         "sequences": one("SELECT count(*) FROM sequences"),
         "activities": one("SELECT count(*) FROM activities"),
         "frames": int(one("SELECT coalesce(sum(n_frames), 0) FROM sequences")),
-        "hours": round(float(one("SELECT coalesce(sum(n_frames / fps), 0) FROM sequences")) / 3600, 3),
+        "hours": round(float(one("SELECT coalesce(sum(n_frames / fps), 0) FROM sequences"))
+                       / 3600, 3),
         "by_source": dict(con.execute(
             "SELECT source, count(*) FROM sequences GROUP BY 1 ORDER BY 1").fetchall()),
         "model_runs": one("SELECT count(*) FROM model_runs"),

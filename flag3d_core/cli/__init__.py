@@ -1,31 +1,27 @@
-"""The ``flag3d`` command line. Each command group lives in its own module and registers itself."""
+"""The ``flag3d`` command line. Each command group lives in its own module and registers
+itself."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable
 
+from flag3d_core.cli.output import emit
 from flag3d_core.settings import Settings, load_settings
 
+__all__ = ["build_parser", "emit", "main"]
+
 Handler = Callable[[argparse.Namespace, Settings], int]
-
-
-def emit(args: argparse.Namespace, payload: dict, text: str) -> None:
-    """Print one JSON object with ``--json``, else the human-readable text."""
-    if getattr(args, "json", False):
-        print(json.dumps(payload, default=str))
-    else:
-        print(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
     from flag3d_core.cli import catalog_cmds, data_cmds, media_cmds, model_cmds
 
     parser = argparse.ArgumentParser(prog="flag3d", description="FLAG3D Explorer command line")
-    parser.add_argument("--catalog", help="catalog file (default: $FLAG3D_CATALOG or data_catalog/catalog.duckdb)")
+    parser.add_argument("--catalog", help="catalog file (default: $FLAG3D_CATALOG or "
+                        "data_catalog/catalog.duckdb)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in (data_cmds, catalog_cmds, model_cmds, media_cmds):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from flag3d_core.catalog import queries
-from flag3d_core.cli import emit
+from flag3d_core.catalog.queries import Con
+from flag3d_core.cli.output import emit
 from flag3d_core.settings import Settings
 
 
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     st.set_defaults(handler=cmd_stats)
 
 
-def _activity_id(con, value: str | None) -> str | None:
+def _activity_id(con: Con, value: str | None) -> str | None:
     if value is None:
         return None
     if value.upper().startswith("A") and value[1:].isdigit():
@@ -37,14 +38,16 @@ def _activity_id(con, value: str | None) -> str | None:
     acts = queries.activities(con)
     match = acts[acts["name"].str.lower() == value.lower()]
     if match.empty:
-        raise ValueError(f"unknown activity {value!r}: give A###, a 0-based label or an exact name")
+        raise ValueError(f"unknown activity {value!r}: "
+                         "give A###, a 0-based label or an exact name")
     return str(match.iloc[0]["activity_id"])
 
 
 def cmd_sequences(args: argparse.Namespace, settings: Settings) -> int:
     con = queries.connect(settings.catalog)
     try:
-        f = queries.SequenceFilter(activity_id=_activity_id(con, args.activity), body_part=args.body_part,
+        f = queries.SequenceFilter(activity_id=_activity_id(con, args.activity),
+                                   body_part=args.body_part,
                                    split=args.split, protocol=args.protocol, source=args.source,
                                    performer=args.performer)
         df = queries.sequences(con, f, limit=args.limit)
@@ -66,13 +69,18 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         split = queries.counts_by(con, "split", queries.SequenceFilter(source="mocap"))
     finally:
         con.close()
-    st["mocap_by_body_part"] = dict(zip(bp["body_part"].astype(str), bp["n"].astype(int), strict=True))
-    st["mocap_by_in_domain_split"] = dict(zip(split["split"].astype(str), split["n"].astype(int), strict=True))
+    st["mocap_by_body_part"] = dict(zip(bp["body_part"].astype(str), bp["n"].astype(int),
+                                        strict=True))
+    st["mocap_by_in_domain_split"] = dict(zip(split["split"].astype(str),
+                                              split["n"].astype(int), strict=True))
     lines = [f"catalog: {settings.catalog}",
-             f"sequences: {st['sequences']} ({', '.join(f'{k} {v}' for k, v in st['by_source'].items())})",
+             f"sequences: {st['sequences']} "
+             f"({', '.join(f'{k} {v}' for k, v in st['by_source'].items())})",
              f"activities: {st['activities']}, frames: {st['frames']} ({st['hours']} h)",
              f"model runs: {st['model_runs']}",
-             "mocap by body part: " + ", ".join(f"{k} {v}" for k, v in st["mocap_by_body_part"].items()),
-             "mocap in-domain split: " + ", ".join(f"{k} {v}" for k, v in st["mocap_by_in_domain_split"].items())]
+             "mocap by body part: "
+             + ", ".join(f"{k} {v}" for k, v in st["mocap_by_body_part"].items()),
+             "mocap in-domain split: "
+             + ", ".join(f"{k} {v}" for k, v in st["mocap_by_in_domain_split"].items())]
     emit(args, st, "\n".join(lines))
     return 0

@@ -6,22 +6,28 @@ import argparse
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flag3d_core.cli import emit
+from flag3d_core.cli.output import emit
 from flag3d_core.cli.progress import StageBars
 from flag3d_core.settings import Settings
+
+if TYPE_CHECKING:
+    from flag3d_core.catalog.ingest_flag3d import Flag3DParts, IngestSummary, PelvisFn
 
 log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("setup", help="build what the app needs if absent: body model, FLAG3D-Synth, catalog")
+    p = sub.add_parser("setup", help="build what the app needs if absent: body model, "
+                                     "FLAG3D-Synth, catalog")
     p.add_argument("--profile", default="demo", choices=["demo", "small"])
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_setup)
 
-    p = sub.add_parser("synth", help="generate FLAG3D-Synth in the release formats, or its contact sheet")
+    p = sub.add_parser("synth", help="generate FLAG3D-Synth in the release formats, "
+                                     "or its contact sheet")
     p.add_argument("action", nargs="?", default="generate", choices=["generate", "contact-sheet"])
     p.add_argument("--profile", default="demo", choices=["demo", "small"])
     p.add_argument("--seed", type=int, default=0)
@@ -36,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--skeleton", type=Path, help="3D skeleton pickle (flag3d_keypoint.pkl)")
     f.add_argument("--skeleton-2d", type=Path, action="append", default=[],
                    help="2D keypoint pickle (repeatable)")
-    f.add_argument("--smpl", type=Path, help="directory of per-sequence SMPL files (EasyMocap layout)")
+    f.add_argument("--smpl", type=Path,
+                   help="directory of per-sequence SMPL files (EasyMocap layout)")
     f.add_argument("--instructions", type=Path, help="instruction.zip or a JSON keyed by A###")
     f.add_argument("--fps", type=float, default=None, help="frame rate to record (default 30)")
     f.add_argument("--json", action="store_true")
@@ -47,14 +54,15 @@ def synth_root(settings: Settings) -> Path:
     return settings.data_dir / "flag3d_synth"
 
 
-def _pelvis_fn(settings: Settings):
+def _pelvis_fn(settings: Settings) -> PelvisFn:
     from flag3d_core.body import load_body_model
 
     model = load_body_model(settings.body_models)
     return model.rest_pelvis
 
 
-def ingest_parts(parts, settings: Settings, fps: float | None = None):
+def ingest_parts(parts: Flag3DParts, settings: Settings,
+                 fps: float | None = None) -> IngestSummary:
     from flag3d_core.catalog.ingest_flag3d import ingest_flag3d
 
     bars = StageBars()
@@ -69,8 +77,10 @@ def ingest_parts(parts, settings: Settings, fps: float | None = None):
 def cmd_ingest_flag3d(args: argparse.Namespace, settings: Settings) -> int:
     from flag3d_core.catalog.ingest_flag3d import Flag3DParts, find_parts
 
-    if args.root is None and not (args.skeleton or args.skeleton_2d or args.smpl or args.instructions):
-        raise ValueError("give --root DIR or at least one of --skeleton/--skeleton-2d/--smpl/--instructions")
+    if args.root is None and not (args.skeleton or args.skeleton_2d or args.smpl
+                                  or args.instructions):
+        raise ValueError("give --root DIR or at least one of "
+                         "--skeleton/--skeleton-2d/--smpl/--instructions")
     parts = find_parts(args.root) if args.root else Flag3DParts()
     if args.skeleton:
         parts.skeleton = args.skeleton
@@ -112,16 +122,18 @@ def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
                            progress=lambda done, total: bars("synth", done, total))
     finally:
         bars.close()
-    emit(args, {"out": str(out), "seconds": round(time.perf_counter() - t0, 2), **_as_dict(summary)},
+    emit(args, {"out": str(out), "seconds": round(time.perf_counter() - t0, 2),
+                **_as_dict(summary)},
          f"FLAG3D-Synth ({args.profile}, seed {args.seed}) written to {out} "
          f"in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
-def _as_dict(obj) -> dict:
+def _as_dict(obj: object) -> dict:
     from dataclasses import asdict, is_dataclass
 
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(obj).items()} if is_dataclass(obj) else {}
+    return ({k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(obj).items()}
+            if is_dataclass(obj) else {})
 
 
 def _ensure_body_model(settings: Settings) -> Path:
@@ -166,5 +178,6 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
 
     done["models"] = ensure_default_models(settings)
     emit(args, {"seconds": round(time.perf_counter() - t0, 1), **done},
-         "\n".join(f"{k}: {v}" for k, v in done.items()) + f"\nsetup took {time.perf_counter() - t0:.1f} s")
+         "\n".join(f"{k}: {v}" for k, v in done.items())
+         + f"\nsetup took {time.perf_counter() - t0:.1f} s")
     return 0

@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flag3d_core.catalog import queries
-from flag3d_core.cli import emit
+from flag3d_core.catalog.record import load_sequence
+from flag3d_core.cli.output import emit
 from flag3d_core.settings import Settings
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from flag3d_core.body.forward import BodyModel
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("render", help="render a sequence offscreen to a browser-playable H.264 MP4")
+    p = sub.add_parser("render",
+                       help="render a sequence offscreen to a browser-playable H.264 MP4")
     p.add_argument("seq", metavar="SEQ_ID", help="sequence id or release name")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--camera", default="front", help="front, side, or a FLAG3D-like camera C001..C006")
+    p.add_argument("--camera", default="front",
+                   help="front, side, or a FLAG3D-like camera C001..C006")
     p.add_argument("--what", default="mesh", choices=["mesh", "skeleton", "both"])
     p.add_argument("--compare", help="a second sequence drawn in another colour")
     p.add_argument("--max-frames", type=int, default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_render)
 
-    p = sub.add_parser("export", help="export a sequence: SMPL npz, BVH, MP4 or its metadata as CSV")
+    p = sub.add_parser("export",
+                       help="export a sequence: SMPL npz, BVH, MP4 or its metadata as CSV")
     p.add_argument("seq", metavar="SEQ_ID")
     p.add_argument("--format", required=True, choices=["npz", "bvh", "mp4", "csv"])
     p.add_argument("--out", type=Path, required=True)
@@ -31,13 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_export)
 
 
-def _body(settings: Settings):
+def _body(settings: Settings) -> BodyModel:
     from flag3d_core.body import load_body_model
 
     return load_body_model(settings.body_models)
 
 
-def _bar():
+def _bar() -> tuple[tqdm, Callable[[int, int], None]]:
     from tqdm import tqdm
 
     bar = tqdm(desc="render", unit="frame", mininterval=0.5)
@@ -56,15 +67,19 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     bar, progress = _bar()
     try:
         sid = queries.resolve_sequence_id(con, args.seq)
-        second = queries.resolve_sequence_id(con, args.compare) if args.compare else None
-        res = render_mp4(con, settings.arrays_dir, settings.cache_dir, sid, what=args.what,
-                         camera=args.camera, body_model=_body(settings) if args.what != "skeleton" else None,
-                         out=args.out, second_id=second, progress=progress, max_frames=args.max_frames)
+        record = load_sequence(con, settings.arrays_dir, sid)
+        second = (load_sequence(con, settings.arrays_dir,
+                                queries.resolve_sequence_id(con, args.compare))
+                  if args.compare else None)
+        body = _body(settings) if args.what != "skeleton" else None
+        res = render_mp4(record, settings.cache_dir, what=args.what, camera=args.camera,
+                         body_model=body, out=args.out, second=second, progress=progress,
+                         max_frames=args.max_frames)
     finally:
         bar.close()
         con.close()
-    emit(args, {"sequence_id": sid, "out": str(res.path), "backend": res.backend, "frames": res.frames,
-                "cached": res.cached, "seconds": round(res.seconds, 2)},
+    emit(args, {"sequence_id": sid, "out": str(res.path), "backend": res.backend,
+                "frames": res.frames, "cached": res.cached, "seconds": round(res.seconds, 2)},
          f"{sid}: {res.frames} frames with {res.backend}{' (from cache)' if res.cached else ''} "
          f"in {res.seconds:.1f} s -> {res.path}")
     return 0
@@ -77,10 +92,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     bar, progress = _bar() if args.format == "mp4" else (None, None)
     try:
         sid = queries.resolve_sequence_id(con, args.seq)
-        needs_body = args.format in ("npz", "bvh") or (args.format == "mp4" and args.what != "skeleton")
-        out = export_sequence(con, settings.arrays_dir, settings.cache_dir, sid, args.format, args.out,
-                              body_model=_body(settings) if needs_body else None, camera=args.camera,
-                              what=args.what, progress=progress)
+        record = load_sequence(con, settings.arrays_dir, sid)
+        needs_body = args.format in ("npz", "bvh") or (args.format == "mp4"
+                                                       and args.what != "skeleton")
+        out = export_sequence(record, settings.cache_dir, args.format, args.out,
+                              body_model=_body(settings) if needs_body else None,
+                              camera=args.camera, what=args.what, progress=progress)
     finally:
         if bar is not None:
             bar.close()

@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from flag3d_core.catalog import queries
-from flag3d_core.cli import emit
+from flag3d_core.cli.output import emit
 from flag3d_core.errors import NotInCatalogError
 from flag3d_core.recognition.names import MODEL_NAMES, STGCN
 from flag3d_core.settings import Settings
+
+if TYPE_CHECKING:
+    from flag3d_core.recognition.runs import RunResult
 
 # Set-up trains this model when the catalog has no recognition run (bounded: see README).
 DEFAULT_SETUP_RUN = {"model": STGCN, "protocol": "in-domain"}
@@ -56,7 +60,7 @@ def _device(settings: Settings, arg: str | None) -> str:
 
 
 def train(settings: Settings, model: str, protocol: str, epochs: int | None, device: str,
-          num_clips: int = 5, max_train: int | None = None):
+          num_clips: int = 5, max_train: int | None = None) -> RunResult:
     from tqdm import tqdm
 
     from flag3d_core.recognition.runs import train_run

@@ -1,0 +1,46 @@
+"""Chart selection events (plotly ``on_select``) turned into values and session state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+
+def _points(event: Any) -> list[dict]:
+    """The selected points of a chart event (dict or attribute form)."""
+    if isinstance(event, dict):
+        return (event or {}).get("selection", {}).get("points", []) or []
+    return getattr(getattr(event, "selection", None), "points", []) or []
+
+
+def apply_sunburst_click(key: str, *, body_part_key: str, activity_key: str,
+                         activity_body_part: dict[str, str]) -> None:
+    """Turn the last sunburst click (a point with an id) into taxonomy filter values."""
+    points = _points(st.session_state.get(key))
+    if not points:
+        return
+    node = points[0].get("id") or ""
+    last = st.session_state.get(f"_{key}_applied")
+    if node == last:
+        return
+    st.session_state[f"_{key}_applied"] = node
+    if node.startswith("bp:"):
+        st.session_state[body_part_key] = node[3:]
+        st.session_state[activity_key] = None
+    elif node in activity_body_part:
+        st.session_state[body_part_key] = activity_body_part[node]
+        st.session_state[activity_key] = node
+
+
+def heatmap_cell(event: Any) -> tuple[int, int] | None:
+    """(true, pred) class of a clicked confusion-heatmap cell (customdata holds the classes)."""
+    points = _points(event)
+    if not points:
+        return None
+    data = points[0].get("customdata")
+    if isinstance(data, dict):  # the frontend sends arrays as {"0": a, "1": b}
+        data = [data[k] for k in sorted(data, key=int)]
+    if data is None or len(data) < 2:
+        return None
+    return int(data[0]), int(data[1])

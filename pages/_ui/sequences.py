@@ -1,0 +1,85 @@
+"""Sequence records (each loaded once per catalog version and id), player payloads, render and
+export for the pages."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from flag3d_core.catalog.record import SequenceRecord, load_sequence
+from pages._ui.models import body_model
+from pages._ui.state import Version, cursor, settings
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def record(version: Version, sequence_id: str) -> SequenceRecord:
+    """The record of a sequence: one catalog lookup, arrays read lazily and kept, shared by
+    every session on this catalog version (raises NotInCatalogError)."""
+    return load_sequence(cursor(version), settings().arrays_dir, sequence_id)
+
+
+@st.cache_data(show_spinner="Preparing the player…", max_entries=64)
+def player_payload(version: Version, sequence_ids: tuple[str, ...], view: str,
+                   highlight: tuple[int, ...] = ()) -> dict:
+    """Player payload of the sequences side by side; the mesh uses the active body model."""
+    from flag3d_core.player.sequence import side_by_side_payload
+
+    body = body_model() if view != "skeleton" else None
+    return side_by_side_payload([record(version, sid) for sid in sequence_ids], view=view,
+                                body_model=body, highlight=list(highlight))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def joint_angles(version: Version, sequence_id: str) -> tuple[Any, Any]:
+    """Joint-angle table and the repetitions found in a sequence's 3D skeleton."""
+    from flag3d_core.analysis.joint_angles import joint_angles as angles
+    from flag3d_core.analysis.repetitions import count_repetitions_in_joints
+
+    rec = record(version, sequence_id)
+    joints = rec.joints3d()
+    return angles(joints, rec.layout), count_repetitions_in_joints(joints, fps=rec.fps)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def joint_difference(version: Version, a: str, b: str) -> list:
+    from flag3d_core.analysis.compare import most_different_joints
+
+    return most_different_joints(record(version, a).joints3d(), record(version, b).joints3d(),
+                                 k=25)
+
+
+def camera_names(rec: SequenceRecord) -> list[str]:
+    from flag3d_core.render.cameras import camera_names as names
+
+    return names(rec.cameras_dir)
+
+
+def render(version: Version, sequence_id: str, what: str, camera: str,
+           progress: Callable[[int, int], None]) -> Any:
+    """Render (or fetch from the render cache) an MP4; progress(done, total) drives a bar."""
+    from flag3d_core.export.sequence import render_mp4
+
+    return render_mp4(record(version, sequence_id), settings().cache_dir, what=what,
+                      camera=camera, body_model=body_model() if what != "skeleton" else None,
+                      progress=progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def export_bytes(version: Version, sequence_id: str, fmt: str) -> bytes:
+    from flag3d_core.export.sequence import export_sequence
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"export.{fmt}"
+        export_sequence(record(version, sequence_id), settings().cache_dir, fmt, out,
+                        body_model=body_model() if fmt in ("npz", "bvh") else None)
+        return out.read_bytes()
+
+
+def joints(version: Version, sequence_id: str) -> np.ndarray:
+    return record(version, sequence_id).joints3d()
+
