@@ -332,3 +332,16 @@ def test_forward_runs_on_the_gpu(body_dir, motion):
     assert out.vertices.device.type == "cuda"
     torch.testing.assert_close(out.vertices.cpu(), cpu.forward(**m32).vertices, atol=1e-5,
                                rtol=0)
+
+
+def test_autograd_after_a_numpy_entry_shares_the_cached_tree_plan():
+    """The numpy entries run under inference mode; the tree plan they cache must still serve
+    autograd callers afterwards (this failed when the plan held inference tensors)."""
+    from flag3d_core.body.kinematics import forward_kinematics, forward_kinematics_np
+    from flag3d_core.layouts.smpl24 import PARENTS
+
+    forward_kinematics_np(np.tile(np.eye(3), (2, 24, 1, 1)), np.zeros((24, 3)), PARENTS)
+    rot = torch.eye(3, dtype=torch.float64).repeat(2, 24, 1, 1).requires_grad_()
+    out = forward_kinematics(rot, torch.rand(24, 3, dtype=torch.float64), PARENTS)
+    out.joints.sum().backward()
+    assert rot.grad is not None and torch.isfinite(rot.grad).all()

@@ -139,7 +139,10 @@ def _tree_plan(parents: tuple[int, ...], device: torch.device) -> _TreePlan:
     order = [j for level in levels for j in level]
 
     def index(ids: list[int]) -> torch.Tensor:
-        return torch.tensor(ids, dtype=torch.long, device=device)
+        # cached plans are shared by the numpy entries (run under inference mode) and by
+        # autograd callers: inference tensors could not be used in a graph later
+        with torch.inference_mode(False):
+            return torch.tensor(ids, dtype=torch.long, device=device)
 
     return _TreePlan(levels=tuple(index(x) for x in levels),
                      parent_rows=tuple(index(x) for x in rows),
