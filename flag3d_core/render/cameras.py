@@ -66,12 +66,21 @@ class Camera:
         """(..., 3) world points -> (..., 3) camera coordinates."""
         return points @ self.R.T + self.T
 
-    def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(..., 3) world points -> pixels (..., 2) and depth (...,) along the optical axis."""
+    def project(self, points: np.ndarray,
+                min_depth: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(..., 3) world points -> pixels (..., 2) and depth (...,) along the optical axis.
+
+        The project's one pinhole projection (``pixel = K @ x_cam / z``, skew included).
+        ``min_depth``: clamp the divisor to at least this depth (points behind or at the camera
+        land far outside the image); None only guards a zero depth.
+        """
         cam = self.to_camera(np.asarray(points, dtype=np.float64))
         depth = cam[..., 2]
-        safe = np.where(np.abs(depth) < 1e-9, 1e-9, depth)
-        uv = cam[..., :2] / safe[..., None] * np.diag(self.K)[:2] + self.K[:2, 2]
+        if min_depth is None:
+            safe = np.where(np.abs(depth) < 1e-9, 1e-9, depth)
+        else:
+            safe = np.maximum(depth, min_depth)
+        uv = (cam[..., :2] / safe[..., None]) @ self.K[:2, :2].T + self.K[:2, 2]
         return uv, depth
 
     def gl_pose(self) -> np.ndarray:

@@ -42,11 +42,9 @@ PHONE_NOISE = DetectorNoise(sigma_px=7.0, white=0.5, score_visible=(0.65, 0.93),
 
 
 def project(points: np.ndarray, cam: Camera) -> tuple[np.ndarray, np.ndarray]:
-    """World points (T, J, 3) -> pixels (T, J, 2) and camera depth (T, J)."""
-    pc = points @ cam.R.T + cam.T
-    depth = pc[..., 2]
-    uv = pc[..., :2] / np.maximum(depth, 1e-3)[..., None]
-    return uv @ cam.K[:2, :2].T + cam.K[:2, 2], depth
+    """World points (T, J, 3) -> pixels (T, J, 2) and camera depth (T, J): the camera's own
+    projection, with depths clamped at 1 mm as a detector would see them."""
+    return cam.project(points, min_depth=1e-3)
 
 
 def occluded(keypoints: np.ndarray, joints: np.ndarray, cam: Camera) -> np.ndarray:
