@@ -15,6 +15,7 @@ __all__ = [
     "CatalogMissingError",
     "FileFormatError",
     "Flag3dError",
+    "IncompatibleInputError",
     "NotInCatalogError",
     "UploadError",
 ]
@@ -65,6 +66,11 @@ class UploadError(Flag3dError, ValueError):
 
     def __reduce__(self) -> tuple:
         return (type(self), (self.name, self.problem))
+
+
+class IncompatibleInputError(Flag3dError, ValueError):
+    """An operation that cannot take this input: a model trained on another joint layout, a
+    mesh render without a body model, an unknown format or view."""
 
 
 class CatalogMissingError(Flag3dError, FileNotFoundError):

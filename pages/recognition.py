@@ -195,7 +195,7 @@ if arrays:
         results = models.recognise(
             version, model_run, tuple(k for k, _ in arrays), tuple(a for _, a in arrays)
         )
-    except (Flag3dError, ValueError) as exc:
+    except Flag3dError as exc:
         st.error(str(exc))
         results = []
     for key, top in results:

@@ -88,7 +88,7 @@ if r[2].button("Render MP4", type="primary"):
             d / max(t, 1), text=f"rendering frame {d}/{t}"))
         bar.empty()
         st.session_state["_video"] = (seq_id, str(res.path), res.backend, res.cached)
-    except (Flag3dError, ValueError) as exc:
+    except Flag3dError as exc:
         bar.empty()
         st.error(str(exc))
 video = st.session_state.get("_video")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from flag3d_core.catalog.record import SequenceRecord, SequenceSmpl
-from flag3d_core.errors import NotInCatalogError
+from flag3d_core.errors import IncompatibleInputError, NotInCatalogError
 from flag3d_core.layouts import SMPL24
 from flag3d_core.render.scene import MotionLayer
 
@@ -34,7 +34,7 @@ def motion_layer(record: SequenceRecord, what: str, body_model: Any = None,
                  color: tuple | None = None) -> MotionLayer:
     """What to draw for a sequence: body mesh (needs SMPL + body model), skeleton, or both."""
     if what not in WHATS:
-        raise ValueError(f"--what must be one of {WHATS}, got {what!r}")
+        raise IncompatibleInputError(f"--what must be one of {WHATS}, got {what!r}")
     kwargs = {} if color is None else {"color": color}
     vertices = faces = joints = None
     edges: tuple = ()
@@ -43,7 +43,7 @@ def motion_layer(record: SequenceRecord, what: str, body_model: Any = None,
             raise NotInCatalogError(f"sequence {record.sequence_id!r} has no SMPL parameters; "
                                     "use --what skeleton")
         if body_model is None:
-            raise ValueError("rendering a mesh needs a body model")
+            raise IncompatibleInputError("rendering a mesh needs a body model")
         s = record.smpl(body_model)
         out = body_model.pose(s.global_orient, s.body_pose, s.betas, s.transl)
         vertices, faces = out.vertices, body_model.faces
@@ -79,7 +79,7 @@ def export_sequence(record: SequenceRecord, cache_dir: Path, fmt: str, out: Path
     from flag3d_core.export.npz import write_smpl_npz
 
     if fmt not in FORMATS:
-        raise ValueError(f"--format must be one of {FORMATS}, got {fmt!r}")
+        raise IncompatibleInputError(f"--format must be one of {FORMATS}, got {fmt!r}")
     if fmt == "csv":
         return write_catalog_csv(pd.DataFrame([record.meta]), out)
     if fmt == "mp4":

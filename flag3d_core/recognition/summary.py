@@ -13,7 +13,7 @@ import pandas as pd
 
 from flag3d_core.catalog import queries
 from flag3d_core.catalog.queries import Con, SequenceFilter
-from flag3d_core.errors import NotInCatalogError
+from flag3d_core.errors import IncompatibleInputError, NotInCatalogError
 from flag3d_core.metrics.classification import most_confused_pairs
 
 __all__ = [
@@ -82,9 +82,11 @@ def typical_sequence(con: Con, run_id: str, label: int) -> str | None:
 
 
 def check_layout(run_id: str, model_layout: str, input_layout: str) -> None:
-    """Raise ValueError with what to do when a run's model reads another joint layout."""
+    """Raise IncompatibleInputError (a ValueError) saying what to do when a run's model reads
+    another joint layout."""
     if model_layout != input_layout:
         kind = "2D" if model_layout == "coco17" else "3D"
-        raise ValueError(f"run {run_id} is a {model_layout} ({kind}) model and cannot read "
-                         f"{input_layout} skeletons; pick a run trained on {input_layout} "
-                         "(in-domain runs read NTU-25 3D skeletons)")
+        raise IncompatibleInputError(
+            f"run {run_id} is a {model_layout} ({kind}) model and cannot read {input_layout} "
+            f"skeletons; pick a run trained on {input_layout} (in-domain runs read NTU-25 3D "
+            "skeletons)")
