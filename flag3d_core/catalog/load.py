@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from flag3d_core.catalog.queries import Con
-from flag3d_core.catalog.record import SequenceSmpl, load_sequence
+from flag3d_core.catalog.record import SequenceSmpl, load_sequence, stored_betas
 
 __all__ = ["SequenceSmpl", "available_kinds", "load_joints", "load_keypoints2d", "load_smpl"]
 
@@ -40,6 +40,5 @@ def load_smpl(con: Con, arrays_dir: Path, sequence_id: str,
     or ``pelvis_fn(betas)``; see :func:`~flag3d_core.catalog.record.smpl_for_pelvis`)."""
     record = load_sequence(con, arrays_dir, sequence_id)
     if pelvis_rest is None and pelvis_fn is not None:
-        betas = record.smpl_arrays()["betas"].astype(np.float32).reshape(-1)[:10]
-        pelvis_rest = pelvis_fn(betas)
+        pelvis_rest = pelvis_fn(stored_betas(record.smpl_arrays()))
     return record.smpl(pelvis_rest=pelvis_rest)

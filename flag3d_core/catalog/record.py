@@ -22,7 +22,8 @@ from flag3d_core.catalog.arrays import load_array, load_arrays
 from flag3d_core.errors import NotInCatalogError
 from flag3d_core.layouts import SkeletonLayout, get_layout
 
-__all__ = ["SMPL_KIND", "SequenceRecord", "SequenceSmpl", "load_sequence", "smpl_for_pelvis"]
+__all__ = ["SMPL_KIND", "SequenceRecord", "SequenceSmpl", "load_sequence", "smpl_for_pelvis",
+           "stored_betas"]
 
 SMPL_KIND = "smpl"
 JOINTS3D_PREFIX = "joints3d_"
@@ -39,6 +40,11 @@ class SequenceSmpl:
     betas: np.ndarray  # (10,)
     transl: np.ndarray  # (T, 3)
     fps: float
+
+
+def stored_betas(stored: dict[str, np.ndarray]) -> np.ndarray:
+    """The (10,) float32 shape coefficients of a stored ``smpl`` array file."""
+    return stored["betas"].astype(np.float32).reshape(-1)[:10]
 
 
 def smpl_for_pelvis(stored: dict[str, np.ndarray], fps: float,
@@ -58,7 +64,7 @@ def smpl_for_pelvis(stored: dict[str, np.ndarray], fps: float,
     """
     from flag3d_core.geometry.rotations import axis_angle_to_matrix_np
 
-    betas = stored["betas"].astype(np.float32).reshape(-1)[:10]
+    betas = stored_betas(stored)
     transl = stored["transl"].astype(np.float64)
     if pelvis_rest is not None and "pelvis_rest" in stored:
         delta = np.asarray(pelvis_rest, np.float64) - stored["pelvis_rest"].astype(np.float64)
@@ -184,8 +190,7 @@ class SequenceRecord:
         for ``pelvis_rest``, or as stored. The file is read once; placing is cheap math."""
         stored = self.smpl_arrays()
         if pelvis_rest is None and body_model is not None:
-            betas = stored["betas"].astype(np.float32).reshape(-1)[:10]
-            pelvis_rest = body_model.rest_pelvis(betas)
+            pelvis_rest = body_model.rest_pelvis(stored_betas(stored))
         return smpl_for_pelvis(stored, self.fps, pelvis_rest)
 
     def loaded(self) -> tuple[str, ...]:
