@@ -35,7 +35,8 @@ VIEWS = ("mesh", "skeleton")
 
 def _pick(page: Any, sid: str) -> tuple[float, float]:
     """Choose ``sid`` in the Sequence box; seconds until the player moves with its payload, and
-    until the page is complete (the new sequence's joint-angle chart is drawn)."""
+    until the page is complete (the new sequence's joint-angle chart is drawn: the player's own
+    chart strip since it came with the payload, a plotly chart below it before)."""
     frame = page.frame_locator(IFRAME).last
     old = frame.locator("body").get_attribute("data-payload-id")
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Sequence").first
@@ -49,7 +50,10 @@ def _pick(page: Any, sid: str) -> tuple[float, float]:
     while frame.locator("body").get_attribute("data-frame") == f0:
         page.wait_for_timeout(20)
     moving = time.perf_counter() - t0
-    name = sid.rsplit("/", 1)[-1]
+    if frame.locator("body").get_attribute("data-chart") == "shown":
+        # the joint-angle chart is the player's strip, drawn with the payload it came in
+        return moving, moving
+    name = sid.rsplit("/", 1)[-1]  # an older app: a plotly chart below the player
     page.locator(".js-plotly-plot").filter(has_text=f"Joint angles of {name}").first.wait_for(
         timeout=60_000)
     return moving, max(moving, time.perf_counter() - t0)

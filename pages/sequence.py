@@ -5,7 +5,6 @@ import streamlit as st
 
 from flag3d_core.catalog.views import sequence_label
 from flag3d_core.errors import Flag3dError
-from flag3d_core.viz.motion_charts import joint_angle_figure
 from pages._ui import models, sequences, state
 from pages._ui.player import player
 from pages._ui.routing import ensure_navigation
@@ -18,7 +17,7 @@ if not ids:
     st.warning("The catalog has no sequences with 3D data to play.")
     st.stop()
 
-top = st.columns([5, 4, 3])
+top = st.columns([5, 4])
 # Bound widgets serialise their formatted value into the URL: the ids are shown as they are, so
 # links built elsewhere (?seq=flag3d/mocap/...) select them.
 seq_id = top[0].selectbox("Sequence", ids, index=0, key="seq", bind="query-params")
@@ -26,8 +25,9 @@ others = [i for i in ids if i != seq_id]
 compare = top[1].multiselect("Compare side by side with", others, key="cmp", bind="query-params",
                              max_selections=3,
                              placeholder="e.g. the same activity by another performer")
-view = top[2].segmented_control("Show", ["skeleton", "mesh", "both"], default="mesh", key="view",
-                                bind="query-params") or "mesh"
+# The player switches skeleton / mesh / both itself (no rerun); ?view= sets where it starts.
+view = st.query_params.get("view", "mesh")
+view = view if view in ("skeleton", "mesh", "both") else "mesh"
 
 rec = sequences.record(version, seq_id)
 meta = rec.meta
@@ -40,12 +40,15 @@ body = models.body_model()
 left, right = st.columns([3, 2])
 with left:
     try:
-        payload = sequences.player_payload(version, (seq_id, *compare), view)
-        player(payload, key="seq_player", height=520)
+        payload = sequences.sequence_payload(version, (seq_id, *compare), view)
+        player(payload, key="seq_player", height=720)
     except Flag3dError as exc:
         st.error(f"Cannot play {seq_id}: {exc}")
-    if view != "skeleton" and not rec.has_smpl:
-        st.info("This sequence has no SMPL parameters: showing its skeleton.")
+    if not rec.has_smpl:
+        st.info("This sequence has no SMPL parameters: the mesh view shows its skeleton.")
+    st.caption("Under the player: joint angles in degrees on the player's timeline (click or "
+               "drag to seek). Shaded bands are the repetitions, counted on the first principal "
+               "component of the joint angles, body-centred joint positions and root travel.")
 with right:
     st.subheader(f"{meta['activity_id']} · {meta['activity']}")
     st.caption(f"{meta['body_part']} · performer {meta['performer']} · repetition "
@@ -69,13 +72,6 @@ if not videos.empty:
         with cols[i % len(cols)]:
             st.video(str(state.settings().arrays_dir / row.path))
             st.caption(f"camera C{int(row.camera):03d} · {row.name}")
-
-angles, reps = sequences.joint_angles(version, seq_id)
-st.plotly_chart(joint_angle_figure(angles, rec.fps, reps, title=f"Joint angles of {rec.name}"),
-                width="stretch")
-st.caption(f"Repetitions are counted on the first principal component of the joint angles, "
-           f"body-centred joint positions and root travel "
-           f"(period ≈ {reps.period_frames or 0:.0f} frames): **{reps.count} repetitions**.")
 
 st.subheader("Render and export")
 r = st.columns(4)

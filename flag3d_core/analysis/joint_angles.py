@@ -49,6 +49,17 @@ ANGLES_SMPL24 = _defs("left_hip", "left_knee", "left_ankle", "right_hip", "right
                       "right_elbow", "right_wrist", "pelvis", "neck")
 ANGLE_TABLES = {NTU25.name: ANGLES_NTU25, SMPL24.name: ANGLES_SMPL24}
 
+# The curves shown together, and what their degrees mean (charts print the note beside them).
+ANGLE_GROUPS: dict[str, tuple[str, ...]] = {
+    "knees": ("left knee", "right knee"), "hips": ("left hip", "right hip"),
+    "elbows": ("left elbow", "right elbow"), "shoulders": ("left shoulder", "right shoulder"),
+    "trunk": ("trunk",)}
+ANGLE_NOTES: dict[str, str] = {
+    "knees": "180° = straight leg", "hips": "180° = standing, ~90° = seated",
+    "elbows": "180° = straight arm",
+    "shoulders": "0° = arm down along the trunk, 90° = horizontal, 180° = overhead",
+    "trunk": "inclination from vertical: 0° = upright, 90° = lying"}
+
 
 def _direction(joints: np.ndarray, layout: SkeletonLayout, vertex: str,
                ref: str | tuple[str, str]) -> np.ndarray:

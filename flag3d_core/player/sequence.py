@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from flag3d_core.analysis.joint_angles import joint_angles
+from flag3d_core.analysis.repetitions import Repetitions
 from flag3d_core.catalog.record import SequenceRecord
 from flag3d_core.errors import NotInCatalogError
-from flag3d_core.player.tracks import Track, mesh_track, player_payload, skeleton_track
+from flag3d_core.player.curves import angle_curves
+from flag3d_core.player.tracks import (
+    PALETTE,
+    Track,
+    mesh_track,
+    player_payload,
+    skeleton_track,
+)
 
 VIEWS = ("skeleton", "mesh", "both")
 
@@ -39,21 +49,41 @@ def sequence_tracks(record: SequenceRecord, *, view: str, body_model: Any = None
 
 def side_by_side_payload(records: list[SequenceRecord], *, view: str, body_model: Any = None,
                          labels: list[str] | None = None, spacing: float = 1.2,
-                         highlight: list[int] | None = None) -> dict:
-    """One timeline with the sequences shifted ``spacing`` metres apart along x.
+                         highlight: list[int] | None = None, switchable: bool = False,
+                         curves: dict[str, Any] | None = None) -> dict:
+    """One timeline with the sequences shifted ``spacing`` metres apart along x, one colour per
+    sequence (its mesh and skeleton alike).
 
     ``highlight``: joint indices (of each skeleton's layout) drawn emphasised.
+    ``switchable``: send skeleton and mesh of every sequence and let the player switch between
+    skeleton / mesh / both (starting in ``view``) without a rerun.
+    ``curves``: the player's chart strip (see :func:`sequence_payload`).
     """
     tracks: list[Track] = []
     n = len(records)
     for i, rec in enumerate(records):
         offset = (i - (n - 1) / 2) * spacing
-        for t in sequence_tracks(rec, view=view, body_model=body_model,
+        for t in sequence_tracks(rec, view="both" if switchable else view,
+                                 body_model=body_model, color=PALETTE[i % len(PALETTE)],
                                  label=(labels[i] if labels else None)):
             t = dict(t)
             t["x_offset"] = offset
+            t["seq"] = i
+            if switchable:
+                t["label"] = labels[i] if labels else rec.name
             if highlight and t["kind"] == "skeleton":
                 t["highlight"] = [int(j) for j in highlight]
             tracks.append(t)
     fps = max(t["fps"] for t in tracks)
-    return player_payload(tracks, fps)
+    return player_payload(tracks, fps, view=view if switchable else None, curves=curves)
+
+
+def sequence_payload(records: Sequence[SequenceRecord], *, view: str, body_model: Any = None,
+                     reps: Repetitions | None = None) -> dict:
+    """What the Sequence page plays: the sequences side by side with a view switch in the
+    player, and their joint-angle curves (the repetitions of the first shaded) under it."""
+    angles = [joint_angles(r.joints3d(), r.layout) for r in records if r.has_joints3d]
+    curves = (angle_curves(angles, records[0].fps, reps)
+              if len(angles) == len(records) else None)
+    return side_by_side_payload(list(records), view=view, body_model=body_model,
+                                switchable=True, curves=curves)

@@ -150,14 +150,23 @@ def mesh_track(template: np.ndarray, faces: np.ndarray, weights: np.ndarray, par
             "transl": encode_array(tr, "float32")}
 
 
-def player_payload(tracks: list[Track], fps: float, spacing: float = 1.6) -> dict[str, Any]:
+def player_payload(tracks: list[Track], fps: float, spacing: float = 1.6,
+                   view: str | None = None, curves: dict[str, Any] | None = None
+                   ) -> dict[str, Any]:
     """Put tracks on one timeline.
 
     Tracks without a colour get one from :data:`PALETTE`; tracks without ``x_offset`` are spread
     along x, ``spacing`` metres apart and centred on 0. The timeline lasts as long as the longest
     track (``duration`` seconds, ``n_frames`` at ``fps``); shorter tracks hold their last frame.
     ``id`` is a content hash: the player keeps its state when it receives the same id again.
+
+    ``view`` (skeleton | mesh | both) makes the view switchable in the player: tracks carry
+    ``seq`` (which sequence they show), the player starts in ``view`` and shows, per sequence,
+    its skeleton, its mesh (the skeleton where it has none) or both, without a rerun.
+    ``curves``: the chart strip under the 3D view (:func:`flag3d_core.player.curves.angle_curves`).
     """
+    if view is not None and view not in ("skeleton", "mesh", "both"):
+        raise ValueError(f"player_payload: view must be skeleton, mesh or both, got {view!r}")
     if not tracks:
         raise ValueError("player_payload: no tracks")
     if fps <= 0:
@@ -180,6 +189,10 @@ def player_payload(tracks: list[Track], fps: float, spacing: float = 1.6) -> dic
     body = {"format": PAYLOAD_FORMAT, "fps": float(fps), "duration": float(duration),
             "n_frames": max(1, int(round(duration * fps))), "end": "hold", "bodies": bodies,
             "tracks": out_tracks}
+    if view is not None:
+        body["view"] = view
+    if curves is not None:
+        body["curves"] = curves
     digest = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
     return {"id": digest, **body}
 

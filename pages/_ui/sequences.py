@@ -34,6 +34,17 @@ def player_payload(version: Version, sequence_ids: tuple[str, ...], view: str,
                                 body_model=body, highlight=list(highlight))
 
 
+@st.cache_data(show_spinner="Preparing the player…", max_entries=64)
+def sequence_payload(version: Version, sequence_ids: tuple[str, ...], view: str) -> dict:
+    """The Sequence page's player: skeleton and mesh of each sequence (switched in the
+    browser, starting in ``view``) and their joint-angle curves with the first's repetitions."""
+    from flag3d_core.player.sequence import sequence_payload as build
+
+    _, reps = joint_angles(version, sequence_ids[0])
+    return build([record(version, sid) for sid in sequence_ids], view=view,
+                 body_model=body_model(), reps=reps)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def joint_angles(version: Version, sequence_id: str) -> tuple[Any, Any]:
     """Joint-angle table and the repetitions found in a sequence's 3D skeleton."""

@@ -3,6 +3,7 @@
 // flag3d_core/viz/player_data.py (read its docstring first). World: metres, z up, floor z = 0.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import { AngleChart } from './chart.js';
 
 // ---- Streamlit component protocol (v1, hand-written: no build step) -------------------------
 function sendToStreamlit(type, data = {}) {
@@ -174,7 +175,7 @@ const ui = {
   play: document.getElementById('play'), scrub: document.getElementById('scrub'),
   speed: document.getElementById('speed'), frame: document.getElementById('frame'),
   fit: document.getElementById('fit'), legend: document.getElementById('legend'),
-  msg: document.getElementById('msg'),
+  msg: document.getElementById('msg'), views: document.getElementById('views'),
 };
 let renderer = null;
 try {
@@ -214,14 +215,17 @@ if (renderer) {
 }
 
 let dirty = true;  // the picture is out of date
-const state = { id: null, tracks: [], fps: 30, nFrames: 1, duration: 0, time: 0,
-  playing: true, speed: 1, framed: false };
+// tracks: the ones built so far (a mesh is built the first time its view shows it);
+// specs: every track of the payload with its seq; view: skeleton | mesh | both, or null when
+// the payload has no view switch (then every track shows).
+const state = { id: null, tracks: [], specs: [], view: null, fps: 30, nFrames: 1, duration: 0,
+  time: 0, playing: true, speed: 1, framed: false };
 
 function fitCamera() {
   // Frame the whole motion: joints at 12 times across the timeline, plus a margin for flesh.
   const box = new THREE.Box3();
   for (let k = 0; k <= 11; k++) {
-    for (const tr of state.tracks) {
+    for (const tr of visibleTracks()) {
       tr.update((state.duration * k) / 11);
       for (const p of tr.points()) box.expandByPoint(p);
     }
@@ -237,38 +241,103 @@ function fitCamera() {
   controls.update();
 }
 
-function loadPayload(p) {
-  const t0 = performance.now();
-  for (const tr of state.tracks) {
-    scene.remove(tr.object);
-    tr.object.traverse((o) => { o.geometry?.dispose(); o.material?.dispose?.(); o.skeleton?.dispose(); });
+// Which tracks a view shows: per sequence its skeleton, its mesh, or both; a sequence without
+// the kind asked for shows what it has.
+function shows(spec, view, kinds) {
+  if (!view || view === 'both') return true;
+  const has = kinds.get(spec.seq) || new Set();
+  return spec.kind === view || !has.has(view);
+}
+function visibleTracks() { return state.tracks.filter((tr) => tr.object.visible); }
+
+function buildTrack(spec, bodies) {
+  const tr = spec.kind === 'mesh' ? new MeshTrack(spec, bodies[spec.body]) : new SkeletonTrack(spec);
+  tr.spec = spec;
+  scene.add(tr.object);
+  return tr;
+}
+
+// Show the tracks of `view`, building the ones not built yet (meshes on first use).
+function applyView(view) {
+  state.view = view;
+  const kinds = new Map();
+  for (const sp of state.specs) {
+    if (!kinds.has(sp.seq)) kinds.set(sp.seq, new Set());
+    kinds.get(sp.seq).add(sp.kind);
   }
-  const bodies = (p.bodies || []).map((b) => ({ ...b, decoded: {  // decoded once, shared
-    template: decode(b.template), faces: decode(b.faces),
-    skinIndex: Uint16Array.from(decode(b.skin_index)), skinWeight: decode(b.skin_weight) } }));
-  state.tracks = p.tracks.map((t) => (t.kind === 'mesh'
-    ? new MeshTrack(t, bodies[t.body]) : new SkeletonTrack(t)));
-  // A mesh with a skeleton at the same place ("both" view) turns translucent so the bones show.
-  const skeletonAt = new Set(p.tracks.filter((t) => t.kind === 'skeleton').map((t) => t.x_offset));
-  for (const tr of state.tracks) {
-    if (tr instanceof MeshTrack && skeletonAt.has(tr.dx)) {
-      Object.assign(tr.mesh.material, { transparent: true, opacity: 0.45, depthWrite: false });
+  const built = new Map(state.tracks.map((tr) => [tr.spec, tr]));
+  for (const sp of state.specs) {
+    if (shows(sp, view, kinds) && !built.has(sp)) {
+      const tr = buildTrack(sp, state.bodies);
+      built.set(sp, tr); state.tracks.push(tr);
     }
-    scene.add(tr.object);
   }
-  state.id = p.id; state.fps = p.fps; state.nFrames = p.n_frames; state.duration = p.duration;
-  // A new sequence keeps the camera and the playback time (clamped), so switching
-  // skeleton <-> mesh of the same motion continues where it was.
-  state.time = Math.min(state.time, p.duration);
-  ui.scrub.max = String(Math.max(p.n_frames - 1, 0));
-  ui.legend.replaceChildren(...p.tracks.map((t) => {
+  // A mesh shown with a skeleton at the same place ("both") turns translucent so the bones show.
+  const skeletonAt = new Set(state.specs.filter((sp) => sp.kind === 'skeleton'
+    && shows(sp, view, kinds)).map((sp) => sp.x_offset));
+  for (const tr of state.tracks) {
+    tr.object.visible = shows(tr.spec, view, kinds);
+    if (tr instanceof MeshTrack) {
+      const see = tr.object.visible && skeletonAt.has(tr.dx);
+      const m = tr.mesh.material;
+      if (m.transparent !== see) {
+        Object.assign(m, { transparent: see, opacity: see ? 0.45 : 1, depthWrite: !see });
+        m.needsUpdate = true;
+      }
+    }
+  }
+  for (const b of ui.views.querySelectorAll('button')) {
+    b.setAttribute('aria-pressed', String(b.dataset.view === view));
+  }
+  document.body.dataset.view = view || 'all';
+  updateLegend();
+  updateTracks();
+}
+
+function updateLegend() {
+  // one entry per sequence (its colour is its mesh's and its skeleton's)
+  const seen = new Map();
+  for (const tr of visibleTracks()) {
+    const key = tr.spec.seq ?? tr.spec;
+    if (!seen.has(key)) seen.set(key, tr.spec);
+  }
+  ui.legend.replaceChildren(...[...seen.values()].map((t) => {
     const s = document.createElement('span');
     const i = document.createElement('i');
     i.style.background = t.color;
     s.append(i, t.label || t.kind);
     return s;
   }));
-  updateTracks();
+}
+
+function disposeTracks(tracks) {
+  for (const tr of tracks) {
+    scene.remove(tr.object);
+    tr.object.traverse((o) => { o.geometry?.dispose(); o.material?.dispose?.(); o.skeleton?.dispose(); });
+  }
+}
+
+function loadPayload(p) {
+  const t0 = performance.now();
+  const old = state.tracks;
+  state.bodies = (p.bodies || []).map((b) => ({ ...b, decoded: {  // decoded once, shared
+    template: decode(b.template), faces: decode(b.faces),
+    skinIndex: Uint16Array.from(decode(b.skin_index)), skinWeight: decode(b.skin_weight) } }));
+  state.specs = p.tracks.map((t, i) => ({ ...t, seq: t.seq ?? i }));
+  state.tracks = [];
+  state.id = p.id; state.fps = p.fps; state.nFrames = p.n_frames; state.duration = p.duration;
+  // A new sequence keeps the camera, the playback time (clamped) and the view the user chose.
+  state.time = Math.min(state.time, p.duration);
+  ui.scrub.max = String(Math.max(p.n_frames - 1, 0));
+  const switchable = Boolean(p.view) && new Set(state.specs.map((t) => t.kind)).size > 1;
+  ui.views.style.display = switchable ? 'inline-flex' : 'none';
+  if (!p.view) state.userView = null;
+  applyView(p.view ? (state.userView || p.view) : null);
+  // The old tracks go after the new ones exist, so three.js keeps their compiled shaders.
+  disposeTracks(old);
+  const seqs = [];
+  for (const t of state.specs) if (!seqs[t.seq]) seqs[t.seq] = { color: t.color, label: t.label };
+  chart.load(p.curves, seqs, p.duration);
   if (!state.framed) resize();  // frames the camera once the view has a size
   document.body.dataset.loadMs = (performance.now() - t0).toFixed(1);  // timing, for benchmarks
   state.timeFirstRender = true;
@@ -280,11 +349,12 @@ function currentFrame() {
 }
 function updateTracks() {
   dirty = true;
-  for (const tr of state.tracks) tr.update(state.time);
+  for (const tr of state.tracks) if (tr.object.visible) tr.update(state.time);
   const f = currentFrame();
   ui.scrub.value = String(f);
   ui.frame.textContent = `${f + 1} / ${state.nFrames}  ${state.time.toFixed(2)} s`;
   document.body.dataset.frame = String(f);
+  chart.draw(state.time);
 }
 function setPlaying(on) {
   state.playing = on;
@@ -300,6 +370,17 @@ ui.scrub.addEventListener('input', () => {
 });
 ui.speed.addEventListener('change', () => { state.speed = Number(ui.speed.value); });
 ui.fit.addEventListener('click', fitCamera);
+for (const b of ui.views.querySelectorAll('button')) {
+  b.addEventListener('click', () => {  // in the browser only: no rerun, nothing re-sent
+    state.userView = b.dataset.view;
+    applyView(b.dataset.view);
+  });
+}
+const chart = new AngleChart({
+  box: document.getElementById('chart'), canvas: document.getElementById('curves'),
+  group: document.getElementById('group'), note: document.getElementById('chartnote'),
+  reps: document.getElementById('chartreps'), values: document.getElementById('chartvalues'),
+}, decode, (t) => { state.time = t; updateTracks(); });
 window.addEventListener('keydown', (e) => {
   if (e.code === 'Space' && e.target === document.body) { e.preventDefault(); setPlaying(!state.playing); }
 });
