@@ -125,7 +125,7 @@ def main() -> None:
         ingest_s = time.perf_counter() - t0
         size_mb = catalog.stat().st_size / 1e6
         con = queries.connect(catalog)
-        q = time_queries(con.cursor(), args.repeats)
+        q = time_queries(queries.cursor(con), args.repeats)
         con.close()
     result = {"sequences": len(seq), "by_source": seq.source.value_counts().to_dict(),
               "row_ingest_s": round(ingest_s, 2), "catalog_mb": round(size_mb, 1), "queries": q,

@@ -147,11 +147,14 @@ def test_reader_keeps_working_across_swap(tiny):
     make_tiny_flag3d(root, performers=(1, 2, 3, 5), activities=(1, 2, 8, 45), reps=(1, 2))
     ingest_flag3d(find_parts(root), catalog, arrays, pelvis_fn=_pelvis)
     assert queries.stats(old)["sequences"] == n_old
-    # DuckDB caches one database instance per path and process: the new file is seen once the
-    # connections to the old one are closed (the app reopens per catalog version).
-    old.close()
+    # a new read-only connection sees the new file even while the old one is open (DuckDB's
+    # per-path instance cache would hand back the old catalog: connect() attaches instead)
     new = queries.connect(catalog)
     assert queries.stats(new)["sequences"] > n_old
+    assert queries.stats(queries.cursor(new))["sequences"] > n_old
+    assert queries.stats(old)["sequences"] == n_old
+    old.close()
+    new.close()
 
 
 def test_cursor_per_thread(tiny):
@@ -160,7 +163,7 @@ def test_cursor_per_thread(tiny):
 
     def work():
         try:
-            cur = con.cursor()
+            cur = queries.cursor(con)
             for _ in range(20):
                 results.append(len(queries.sequences(
                     cur, queries.SequenceFilter(body_part="chest"))))

@@ -2,7 +2,10 @@
 
 DuckDB connections are not thread-safe and Streamlit runs each session's script in its own
 thread, so the app keeps one read-only connection per catalog version (path + inode + mtime)
-and hands each script run its own cursor. Every cached view is keyed by that version.
+and hands each script run its own cursor. Every cached view is keyed by that version, so the
+first rerun after an ingest swapped in a new catalog (any page, any session) reads the new
+one; connections to old versions close once no run has used them for a while
+(:class:`flag3d_core.catalog.pool.CatalogConnections`).
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import pandas as pd
 import streamlit as st
 
 from flag3d_core.catalog import queries, views
+from flag3d_core.catalog.pool import CatalogConnections, Version
+from flag3d_core.catalog.pool import catalog_version as _file_version
 from flag3d_core.errors import CatalogMissingError
 from flag3d_core.settings import Settings, load_settings
 
-Version = tuple
+__all__ = ["Version", "catalog_or_stop", "catalog_version", "connections", "cursor", "settings"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -26,22 +31,19 @@ def settings() -> Settings:
 
 def catalog_version() -> Version:
     """(path, inode, mtime) of the catalog file: a new file is a new version."""
-    path = settings().catalog
-    try:
-        st_ = os.stat(path)
-    except FileNotFoundError:
-        return (str(path), None, None)
-    return (str(path), st_.st_ino, st_.st_mtime_ns)
+    return _file_version(settings().catalog)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _connection(version: Version) -> queries.Con:
-    return queries.connect(version[0], read_only=True)
+@st.cache_resource(show_spinner=False)
+def connections() -> CatalogConnections:
+    """The process's catalog connections (FLAG3D_CATALOG_GRACE_S: seconds an old catalog's
+    connection stays open after its last use, default 120)."""
+    return CatalogConnections(grace_s=float(os.environ.get("FLAG3D_CATALOG_GRACE_S", "120")))
 
 
 def cursor(version: Version | None = None) -> queries.Con:
     """A new cursor on the shared connection of ``version`` (default: the current one)."""
-    return _connection(version or catalog_version()).cursor()
+    return connections().cursor(version or catalog_version())
 
 
 def catalog_or_stop() -> Version:
