@@ -17,6 +17,7 @@ __all__ = [
     "Flag3dError",
     "IncompatibleInputError",
     "NotInCatalogError",
+    "OutputPathError",
     "UploadError",
 ]
 
@@ -75,3 +76,20 @@ class IncompatibleInputError(Flag3dError, ValueError):
 
 class CatalogMissingError(Flag3dError, FileNotFoundError):
     """The catalog file does not exist (run ``make app`` or ``flag3d setup``)."""
+
+
+class OutputPathError(Flag3dError, OSError):
+    """A file cannot be written where asked: the target is a folder, its folder is missing or
+    is a file, or the folder is not writable (permissions, a read-only file system, no space).
+    The message starts with the target, then the problem."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+    def __str__(self) -> str:  # OSError would format (errno, strerror) pairs
+        return f"{self.path}: {self.problem}"
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.path, self.problem))

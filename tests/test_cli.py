@@ -83,3 +83,30 @@ def test_missing_catalog_is_a_clear_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FLAG3D_CATALOG", str(tmp_path / "none.duckdb"))
     assert main(["catalog", "stats"]) == 2
     assert "make app" in capsys.readouterr().err
+
+
+def test_export_to_a_folder_is_one_line_and_writes_nothing(env, capsys, tmp_path):
+    tmp, root = env
+    assert main(["ingest", "flag3d", "--root", str(root), "--json"]) == 0
+    capsys.readouterr()
+    out = tmp / "exports"
+    out.mkdir()
+    assert main(["export", "S001C001M001P001A001R001", "--format", "bvh", "--out",
+                 str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"flag3d: error: {out}: is a folder; give a file name inside it"]
+    assert list(out.iterdir()) == [] and not list(tmp.glob(".exports*"))
+
+
+def test_unexpected_error_names_the_log_with_the_traceback(env, capsys, monkeypatch, tmp_path):
+    from flag3d_core.cli import catalog_cmds
+
+    def bug(*_a, **_k):
+        raise AttributeError("'NoneType' object has no attribute 'x'")
+
+    monkeypatch.setenv("FLAG3D_LOG", str(tmp_path / "logs" / "cli.log"))
+    monkeypatch.setattr(catalog_cmds.queries, "connect", bug)
+    assert main(["catalog", "stats"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "AttributeError" in err[0] and str(tmp_path / "logs") in err[0]
+    assert "Traceback" in (tmp_path / "logs" / "cli.log").read_text()

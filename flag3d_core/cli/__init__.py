@@ -8,6 +8,15 @@ import logging
 import sys
 from collections.abc import Callable
 
+from flag3d_core.cli.failures import (
+    EXIT_INTERRUPTED,
+    EXIT_UNEXPECTED,
+    EXIT_USER_ERROR,
+    USER_ERRORS,
+    print_error,
+    report_unexpected,
+    user_message,
+)
 from flag3d_core.cli.output import emit
 from flag3d_core.settings import Settings, load_settings
 
@@ -30,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit status. Failures print one line on stderr
+    (:mod:`flag3d_core.cli.failures`), never a traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -40,10 +51,15 @@ def main(argv: list[str] | None = None) -> int:
             settings = settings.with_catalog(args.catalog)
         handler: Handler = args.handler
         return int(handler(args, settings) or 0)
-    except (ValueError, FileNotFoundError, KeyError, RuntimeError) as exc:
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"flag3d: error: {msg}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("flag3d: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except USER_ERRORS as exc:
+        print_error(user_message(exc))
+        return EXIT_USER_ERROR
+    except Exception as exc:  # a bug: one line here, the traceback in the log file
+        report_unexpected(exc, sys.argv[1:] if argv is None else argv)
+        return EXIT_UNEXPECTED
 
 
 if __name__ == "__main__":  # pragma: no cover

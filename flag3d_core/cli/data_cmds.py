@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flag3d_core.atomic import atomic_path
 from flag3d_core.cli.output import emit
 from flag3d_core.cli.progress import StageBars
 from flag3d_core.settings import Settings
@@ -108,7 +109,8 @@ def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
         from flag3d_core.synth.contact_sheet import contact_sheet
 
         out = Path(args.out or "contact_sheet.png")
-        contact_sheet(out, body_dir=_ensure_body_model(settings))
+        with atomic_path(out) as tmp:  # tmp ends in out's suffix: cv2 picks the format by it
+            contact_sheet(tmp, body_dir=_ensure_body_model(settings))
         emit(args, {"out": str(out)}, f"contact sheet written to {out}")
         return 0
     from flag3d_core.synth.generate import generate

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flag3d_core.atomic import check_output_path
 from flag3d_core.catalog import queries
 from flag3d_core.catalog.record import load_sequence
 from flag3d_core.cli.output import emit
@@ -48,23 +48,32 @@ def _body(settings: Settings) -> BodyModel:
     return load_body_model(settings.body_models)
 
 
-def _bar() -> tuple[tqdm, Callable[[int, int], None]]:
-    from tqdm import tqdm
+class _RenderBar:
+    """A tqdm bar made on the first progress call, so a command that fails before rendering
+    prints its one error line and no empty bar."""
 
-    bar = tqdm(desc="render", unit="frame", mininterval=0.5)
+    def __init__(self) -> None:
+        self.bar: tqdm | None = None
 
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
 
-    return bar, progress
+            self.bar = tqdm(desc="render", unit="frame", mininterval=0.5)
+        self.bar.total = total
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     from flag3d_core.export.sequence import render_mp4
 
+    check_output_path(args.out)  # a bad --out fails now, not after the render
     con = queries.connect(settings.catalog)
-    bar, progress = _bar()
+    bar = _RenderBar()
     try:
         sid = queries.resolve_sequence_id(con, args.seq)
         record = load_sequence(con, settings.arrays_dir, sid)
@@ -73,7 +82,7 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
                   if args.compare else None)
         body = _body(settings) if args.what != "skeleton" else None
         res = render_mp4(record, settings.cache_dir, what=args.what, camera=args.camera,
-                         body_model=body, out=args.out, second=second, progress=progress,
+                         body_model=body, out=args.out, second=second, progress=bar,
                          max_frames=args.max_frames)
     finally:
         bar.close()
@@ -88,8 +97,9 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from flag3d_core.export.sequence import export_sequence
 
+    check_output_path(args.out)  # a bad --out fails now, not after loading and rendering
     con = queries.connect(settings.catalog)
-    bar, progress = _bar() if args.format == "mp4" else (None, None)
+    bar = _RenderBar()
     try:
         sid = queries.resolve_sequence_id(con, args.seq)
         record = load_sequence(con, settings.arrays_dir, sid)
@@ -97,10 +107,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                                                        and args.what != "skeleton")
         out = export_sequence(record, settings.cache_dir, args.format, args.out,
                               body_model=_body(settings) if needs_body else None,
-                              camera=args.camera, what=args.what, progress=progress)
+                              camera=args.camera, what=args.what, progress=bar)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
         con.close()
     emit(args, {"sequence_id": sid, "format": args.format, "out": str(out)},
          f"{sid} exported as {args.format} -> {out}")

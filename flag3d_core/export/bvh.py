@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial.transform import Rotation  # Euler angles only: BVH's own convention
 
+from flag3d_core.atomic import atomic_write_text
 from flag3d_core.body.kinematics import chain_np
 from flag3d_core.geometry.rotations import axis_angle_to_matrix_np
 from flag3d_core.layouts.smpl24 import PARENTS, SMPL24
@@ -172,15 +173,11 @@ def write_bvh(
     transl: np.ndarray, rest_joints: np.ndarray, fps: float, *, world_up: str = "z",
     units: str = "m",
 ) -> Path:
-    """Write :func:`bvh_string` to ``path`` atomically; return the path."""
-    path = Path(path)
+    """Write :func:`bvh_string` to ``path`` atomically (missing folders are created); return
+    the path. A bad target raises :class:`~flag3d_core.errors.OutputPathError`."""
     text = bvh_string(global_orient, body_pose, transl, rest_joints, fps, world_up=world_up,
                       units=units)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-    return path
+    return atomic_write_text(path, text, make_parents=True)
 
 
 def read_bvh(path: str | os.PathLike) -> BvhMotion:

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from flag3d_core.atomic import atomic_write_bytes
+
 
 def _cell(value: object) -> object:
     """Lists, dicts and arrays become JSON text; everything else is left to pandas."""
@@ -34,10 +36,7 @@ def catalog_csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def write_catalog_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write ``df`` (the current selection) to ``path`` atomically; return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(catalog_csv_bytes(df))
-    os.replace(tmp, path)
-    return path
+    """Write ``df`` (the current selection) to ``path`` atomically (missing folders are
+    created); return the path. A bad target raises :class:`~flag3d_core.errors.OutputPathError`.
+    """
+    return atomic_write_bytes(path, catalog_csv_bytes(df), make_parents=True)

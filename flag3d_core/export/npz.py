@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from flag3d_core.atomic import atomic_write
+
 SMPL_NPZ_KEYS = ("global_orient", "body_pose", "betas", "transl", "fps", "gender")
 
 
@@ -51,14 +53,12 @@ def write_smpl_npz(
     path: str | os.PathLike, global_orient: np.ndarray, body_pose: np.ndarray,
     betas: np.ndarray, transl: np.ndarray, fps: float, gender: str = "neutral",
 ) -> Path:
-    """Write a standard SMPL ``.npz`` atomically; return its path."""
-    path = Path(path)
-    data = smpl_npz_bytes(global_orient, body_pose, betas, transl, fps, gender)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
+    """Write a standard SMPL ``.npz`` atomically (missing folders are created); return its
+    path. A bad target raises :class:`~flag3d_core.errors.OutputPathError`."""
+    arrays = smpl_arrays(global_orient, body_pose, betas, transl, fps, gender)  # checks first
+    with atomic_write(path, make_parents=True) as fh:
+        np.savez(fh, **arrays)
+    return Path(path)
 
 
 def read_smpl_npz(path: str | os.PathLike) -> dict[str, np.ndarray | float | str]:

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from flag3d_core.atomic import atomic_write
 from flag3d_core.recognition.data import RecognitionItem
 from flag3d_core.recognition.evaluate import predict
 from flag3d_core.recognition.names import current_name
@@ -76,9 +77,10 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, train_config: Tra
                     label_map: Mapping[int, str], data_fingerprint: str = "",
                     metrics: Mapping[str, Any] | None = None,
                     extra: Mapping[str, Any] | None = None) -> Path:
-    """Write a checkpoint atomically (temp file + rename). Returns the path."""
+    """Write a checkpoint atomically (a temporary file beside ``path``, fsync, rename; missing
+    folders are created). Returns the path; a bad target raises
+    :class:`~flag3d_core.errors.OutputPathError`."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     ckpt = {
         "format": FORMAT,
@@ -91,9 +93,8 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, train_config: Tra
         "metrics": dict(metrics or {}),
         "extra": dict(extra or {}),
     }
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(ckpt, tmp)
-    os.replace(tmp, path)
+    with atomic_write(path, make_parents=True) as fh:
+        torch.save(ckpt, fh)
     return path
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from flag3d_core.atomic import check_writable_dir
 from flag3d_core.catalog import queries
 from flag3d_core.catalog.arrays import load_array
 from flag3d_core.catalog.queries import Con
@@ -173,6 +174,7 @@ def train_run(con: Con, catalog: Path, arrays_dir: Path, checkpoints_dir: Path, 
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; choose from {MODELS}")
     t0 = time.perf_counter()
+    check_writable_dir(checkpoints_dir)  # before training, not after: the checkpoint goes there
     data = load_protocol(con, arrays_dir, protocol, max_train=max_train)
     cfg = default_config(model, protocol, epochs, **overrides)
     result = train_recognizer(cfg, data.train, data.test, device=device, progress=progress)

@@ -2,7 +2,8 @@
 
 A key is the SHA-256 of every input array (dtype, shape, bytes) plus the options as canonical
 JSON plus a format version; files live at ``<root>/<key[:2]>/<key>.<suffix>`` and appear
-atomically (written elsewhere, then ``os.replace``d), so readers never see a half-written file.
+atomically (written beside their place, then renamed over it by :mod:`flag3d_core.atomic`), so
+readers never see a half-written file.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from flag3d_core.atomic import atomic_path
 
 # Bump when the renderer's output changes for the same inputs (old entries are then ignored).
 RENDER_CACHE_VERSION = 1
@@ -67,8 +71,14 @@ class FileCache:
         return p if p.is_file() and p.stat().st_size > 0 else None
 
     def put(self, key: str, produced: str | os.PathLike) -> Path:
-        """Move the finished file ``produced`` into the cache (atomically); return its path."""
-        dest = self.path(key)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(produced, dest)
-        return dest
+        """Move the finished file ``produced`` into the cache (copied in atomically, then
+        removed, so ``produced`` may live on another file system); return its path.
+
+        Writers that can write in place write straight to :meth:`path` through an atomic
+        writer (``Mp4Writer`` does), with no copy.
+        """
+        with atomic_path(self.path(key), make_parents=True) as tmp:
+            shutil.copyfile(produced, tmp)
+        Path(produced).unlink()
+        return self.path(key)
+

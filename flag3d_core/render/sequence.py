@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from flag3d_core.atomic import atomic_path, check_output_path
 from flag3d_core.render.backend import SKELETON_ONLY, render_backend
 from flag3d_core.render.cache import FileCache, content_key
 from flag3d_core.render.cameras import Camera, get_camera
@@ -156,7 +157,9 @@ def render_sequence(
         cache_dir: cache folder (default: the settings' ``cache_dir/renders``).  The video is
             stored there under the content hash of inputs + options + backend; an identical
             call returns the stored file without rendering.
-        out_path: also copy the video here (for export).
+        out_path: also copy the video here (for export), atomically; missing folders are
+            created. A bad target raises :class:`~flag3d_core.errors.OutputPathError` before
+            anything is rendered.
         cameras_dir: FLAG3D-Synth ``cameras/`` folder whose files override the presets.
         progress: called as ``progress(done, total)`` after each frame.
 
@@ -165,6 +168,8 @@ def render_sequence(
     """
     options = options or RenderOptions()
     t0 = time.perf_counter()
+    if out_path is not None:  # refuse a bad target before a long render
+        check_output_path(out_path, make_parents=True)
     layers = _layers(motion, second)
     cam = resolve_camera(camera, layers, options, cameras_dir)
     frames = options.frame_indices(min(layer.num_frames for layer in layers))
@@ -190,10 +195,9 @@ def render_sequence(
         progress(len(frames), len(frames))
     path = hit
     if out_path is not None:
-        out = Path(out_path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(hit, out)
-        path = out
+        with atomic_path(out_path, make_parents=True) as tmp:
+            shutil.copyfile(hit, tmp)
+        path = Path(out_path)
     return RenderResult(path=path, backend=backend, frames=len(frames), cached=cached,
                         seconds=time.perf_counter() - t0, key=key)
 

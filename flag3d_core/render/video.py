@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
+
+from flag3d_core.atomic import PendingFile
 
 
 def ffmpeg_exe() -> str:
@@ -28,7 +29,10 @@ class Mp4Writer:
     """Write RGB frames (H, W, 3) uint8 to an H.264 MP4; the file appears only on success.
 
     Use as a context manager; ``append`` one frame at a time.  Width and height must be even
-    (yuv420p); the default 854 x 480 is.
+    (yuv420p); the default 854 x 480 is. ffmpeg writes a temporary file beside ``path``
+    (:class:`~flag3d_core.atomic.PendingFile`), which replaces ``path`` when the block ends
+    without error and with at least one frame; otherwise it is removed and ``path`` is
+    untouched. A bad ``path`` raises :class:`~flag3d_core.errors.OutputPathError` on entry.
     """
 
     def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float = 30.0,
@@ -37,25 +41,31 @@ class Mp4Writer:
             raise ValueError(f"H.264 yuv420p needs even frame sizes, got {width}x{height}")
         self.path = Path(path)
         self.width, self.height, self.fps, self.crf = width, height, fps, crf
-        self._tmp = self.path.with_name(
-            f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp.mp4")
+        self._pending: PendingFile | None = None
         self._gen = None
         self.frames = 0
 
     def __enter__(self) -> Mp4Writer:
         import imageio_ffmpeg
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._gen = imageio_ffmpeg.write_frames(
-            str(self._tmp), (self.width, self.height), fps=self.fps, codec="libx264",
-            pix_fmt_in="rgb24", pix_fmt_out="yuv420p", macro_block_size=2, quality=None,
-            # one encoder thread: x264's output depends on its thread count, so the same frames
-            # encode to the same bytes on any machine
-            output_params=["-crf", str(self.crf), "-preset", "veryfast", "-threads", "1",
-                           "-movflags", "+faststart"],
-            ffmpeg_log_level="error",
-        )
-        self._gen.send(None)
+        # the temporary name ends in .mp4: ffmpeg picks the container from it
+        self._pending = PendingFile.create(self.path, make_parents=True, suffix=".tmp.mp4")
+        try:
+            self._gen = imageio_ffmpeg.write_frames(
+                str(self._pending.tmp), (self.width, self.height), fps=self.fps,
+                codec="libx264", pix_fmt_in="rgb24", pix_fmt_out="yuv420p", macro_block_size=2,
+                quality=None,
+                # one encoder thread: x264's output depends on its thread count, so the same
+                # frames encode to the same bytes on any machine
+                output_params=["-crf", str(self.crf), "-preset", "veryfast", "-threads", "1",
+                               "-movflags", "+faststart"],
+                ffmpeg_log_level="error",
+            )
+            self._gen.send(None)
+        except BaseException:
+            self._pending.discard()
+            self._pending = None
+            raise
         return self
 
     def append(self, frame: np.ndarray) -> None:
@@ -70,14 +80,19 @@ class Mp4Writer:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         gen, self._gen = self._gen, None
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
         try:
             if gen is not None:
-                gen.close()
-        finally:
-            if exc_type is None and self.frames > 0:
-                os.replace(self._tmp, self.path)
-            else:
-                self._tmp.unlink(missing_ok=True)
+                gen.close()  # waits for ffmpeg to finish the file
+        except BaseException:
+            pending.discard()
+            raise
+        if exc_type is None and self.frames > 0:
+            pending.commit()
+        else:
+            pending.discard()
         if exc_type is None and self.frames == 0:
             raise ValueError(f"{self.path}: no frames written")
 

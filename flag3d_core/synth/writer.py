@@ -1,7 +1,8 @@
 """Writers of the FLAG3D release files (``docs/ARCHITECTURE.md``, "FLAG3D release files").
 
 Everything is written deterministically: pickle protocol 4, annotations sorted by name, split
-lists sorted, JSON with sorted keys, and each file replaced atomically.
+lists sorted, JSON with sorted keys, and each file replaced atomically
+(:mod:`flag3d_core.atomic`: a temporary file beside it, then a rename; removed on failure).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from flag3d_core.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from flag3d_core.datasets.flag3d import (
     ActivityInstruction,
     EasyMocapParams,
@@ -25,13 +27,6 @@ from flag3d_core.synth.cameras import Camera
 
 PICKLE_PROTOCOL = 4
 TEST_PERFORMERS = (1, 5, 10)  # FLAG3D in-domain protocol: P001, P005, P010 are the test set
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def in_domain_split(items: Iterable[tuple[str, int]]) -> dict[str, list[str]]:
@@ -48,7 +43,7 @@ def write_annotation_pkl(path: str | os.PathLike[str], annotations: list[dict],
     path = Path(path)
     ordered = sorted(annotations, key=lambda a: a["frame_dir"])
     payload = {"split": {k: list(v) for k, v in sorted(split.items())}, "annotations": ordered}
-    _atomic_bytes(path, canonical_pickle(payload))
+    atomic_write_bytes(path, canonical_pickle(payload), make_parents=True)
     return path
 
 
@@ -77,12 +72,12 @@ def skeleton_annotation(name: str, label: int, keypoint: np.ndarray,
 def write_smpl_npz(path: str | os.PathLike[str], poses: np.ndarray, betas: np.ndarray,
                    rh: np.ndarray, th: np.ndarray) -> Path:
     """``smpl/<name>.npz`` in the EasyMocap layout (float32)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_easymocap_npz(EasyMocapParams(poses=poses.astype(np.float32),
-                                       shapes=betas.reshape(1, -1).astype(np.float32),
-                                       Rh=rh.astype(np.float32), Th=th.astype(np.float32)), path)
-    return path
+    params = EasyMocapParams(poses=poses.astype(np.float32),
+                             shapes=betas.reshape(1, -1).astype(np.float32),
+                             Rh=rh.astype(np.float32), Th=th.astype(np.float32))
+    with atomic_path(path, make_parents=True) as tmp:  # the one writer of the layout, by name
+        save_easymocap_npz(params, tmp)
+    return Path(path)
 
 
 def write_cameras(out_dir: str | os.PathLike[str], cameras: list[Camera]) -> list[Path]:
@@ -90,7 +85,8 @@ def write_cameras(out_dir: str | os.PathLike[str], cameras: list[Camera]) -> lis
     paths = []
     for cam in cameras:
         p = Path(out_dir) / "cameras" / f"{cam.name}.json"
-        _atomic_bytes(p, (json.dumps(cam.to_json(), indent=1, sort_keys=True) + "\n").encode())
+        atomic_write_text(p, json.dumps(cam.to_json(), indent=1, sort_keys=True) + "\n",
+                          make_parents=True)
         paths.append(p)
     return paths
 
@@ -105,7 +101,6 @@ def write_instructions(path: str | os.PathLike[str]) -> Path:
         items[activity] = ActivityInstruction(activity=activity, name=f["I001"],
                                               description=f["I002"], key_points=f["I003"],
                                               mistakes=f["I004"])
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_instructions_zip(items, path)
-    return path
+    with atomic_path(path, make_parents=True) as tmp:
+        write_instructions_zip(items, tmp)
+    return Path(path)
