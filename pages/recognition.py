@@ -173,18 +173,28 @@ src = st.radio(
 )
 arrays = None
 if src == "Upload a file":
+    from flag3d_core.recognition import upload
+
+    limit = upload.max_upload_mb()
     up = st.file_uploader(
-        "A pyskl pickle or a .npy of shape (T, 25, 3), metres, z up", type=["pkl", "npy"]
+        "A pyskl pickle or a .npy of shape (T, 25, 3), metres, z up",
+        type=["pkl", "npy"],
+        max_upload_size=limit,
+        help=f"Files up to {limit} MB (set FLAG3D_MAX_UPLOAD_MB to change the limit).",
+    )
+    st.caption(
+        f"Upload limit: {limit} MB per file. Of a pickle, the first "
+        f"{upload.MAX_UPLOAD_SEQUENCES} usable sequences are recognised."
     )
     if up is not None:
-        from flag3d_core.recognition.upload import UploadError, parse_uploaded_skeleton
-
         try:
-            arrays = [(u.key, u.joints) for u in parse_uploaded_skeleton(up.name, up.getvalue())][
-                :20
-            ]
-        except UploadError as exc:
+            upload.check_upload_size(up.name, up.size, limit)  # before a byte is read
+            up.seek(0)  # read from the start, also if a rerun hands back the same object
+            # only the parsed (T, 25, 3) float32 arrays are kept, never the upload's bytes
+            arrays = [(u.key, u.joints) for u in upload.parse_uploaded_stream(up.name, up, up.size)]
+        except upload.UploadError as exc:
             st.error(str(exc))
+        del up
 else:
     sid = st.selectbox(
         "Sequence", state.playable_ids(version), format_func=sequence_label, key="try_seq"
