@@ -1,10 +1,12 @@
 """FLAG3D Explorer: routes only. Pages live in pages/, logic in flag3d_core."""
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(
-    page_title="FLAG3D Explorer", page_icon=":material/fitness_center:", layout="wide"
-)
+# A local icon file: a :material/...: page icon makes the browser fetch it from fonts.gstatic.com.
+ICON = Path(__file__).resolve().parent / "pages" / "_ui" / "assets" / "icon.png"
+st.set_page_config(page_title="FLAG3D Explorer", page_icon=str(ICON), layout="wide")
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),

@@ -4,7 +4,7 @@ joint-angle curves with the repetitions found, the metadata and instruction, ren
 import streamlit as st
 
 from flag3d_core.catalog.views import sequence_label
-from flag3d_core.errors import Flag3dError
+from flag3d_core.errors import Flag3dError, NotInCatalogError
 from pages._ui import models, sequences, state
 from pages._ui.player import player
 from pages._ui.routing import ensure_navigation
@@ -12,19 +12,64 @@ from pages._ui.routing import ensure_navigation
 ensure_navigation()
 st.title("Sequence")
 version = state.catalog_or_stop()
-ids = state.playable_ids(version)
+labels = state.sequence_labels(version)
+ids = list(labels)
+requested = st.query_params.get("seq")
+if requested and requested not in labels and state.resolve_id(version, requested):
+    requested = state.resolve_id(version, requested)  # a bare release name
+
+
+def link(sid: str, text: str | None = None) -> None:
+    st.page_link("pages/sequence.py", label=text or f"{sid} · {labels.get(sid, '')}",
+                 icon=":material/play_circle:", query_params={"seq": sid})
+
+
+if requested and requested not in labels:  # not a MoCap sequence: a 2D one, or no such id
+    try:
+        rec = sequences.record(version, requested)
+    except NotInCatalogError:
+        st.error(f"There is no sequence `{requested}` in the catalog.")
+        near = state.nearest_ids(version, requested)
+        if near:
+            st.markdown("The closest ids:")
+            for sid in near:
+                link(sid, f"{sid} · {labels[sid]}" if sid in labels else sid)
+        st.stop()
+    meta = rec.meta
+    st.subheader(f"{meta['activity_id']} · {meta['activity']}")
+    st.caption(f"{rec.source} sequence {rec.name} · performer {meta['performer']} · repetition "
+               f"R{meta['repetition']:03d} · {rec.n_frames} frames at {rec.fps:.0f} fps · 2D "
+               f"keypoints ({meta['joint_layout']}, pixels of the {meta['img_width']}x"
+               f"{meta['img_height']} video frame)")
+    if rec.has_keypoints2d:
+        player(sequences.keypoints_payload(version, requested), key="kp_player", height=560)
+    else:
+        st.warning(f"{requested} has no 2D keypoints or 3D data to show.")
+    mocap = state.mocap_of(version, requested)
+    if mocap:
+        link(mocap, f"Open the MoCap sequence of this performance in 3D ({mocap.rsplit('/')[-1]})")
+    else:
+        st.info("The catalog has no MoCap sequence of this performance.")
+    st.stop()
+
 if not ids:
     st.warning("The catalog has no sequences with 3D data to play.")
     st.stop()
 
 top = st.columns([5, 4])
-# Bound widgets serialise their formatted value into the URL: the ids are shown as they are, so
-# links built elsewhere (?seq=flag3d/mocap/...) select them.
-seq_id = top[0].selectbox("Sequence", ids, index=0, key="seq", bind="query-params")
+# The URL holds the choice (?seq=...&cmp=...): links built elsewhere open that sequence, and the
+# pickers show activity, performer and repetition (type any of them to search).
+current = requested if requested in labels else ids[0]
+seq_id = top[0].selectbox("Sequence", ids, index=ids.index(current), format_func=labels.get,
+                          help="Type an activity name, an id like A017, a performer (P002) or "
+                               "a repetition (R003) to search.")
 others = [i for i in ids if i != seq_id]
-compare = top[1].multiselect("Compare side by side with", others, key="cmp", bind="query-params",
-                             max_selections=3,
+wanted = [c for c in st.query_params.get_all("cmp") if c in labels and c != seq_id][:3]
+compare = top[1].multiselect("Compare side by side with", others, default=wanted,
+                             format_func=labels.get, max_selections=3,
                              placeholder="e.g. the same activity by another performer")
+st.query_params["seq"] = seq_id
+st.query_params["cmp"] = compare
 # The player switches skeleton / mesh / both itself (no rerun); ?view= sets where it starts.
 view = st.query_params.get("view", "mesh")
 view = view if view in ("skeleton", "mesh", "both") else "mesh"
@@ -33,7 +78,7 @@ rec = sequences.record(version, seq_id)
 meta = rec.meta
 suggest = state.same_activity_other_performer(version, seq_id)
 if suggest and not compare:
-    st.caption(f"Tip: compare with **{sequence_label(suggest)}** "
+    st.caption(f"Tip: compare with **{labels.get(suggest, sequence_label(suggest))}** "
                "(same activity, another performer).")
 
 body = models.body_model()

@@ -76,7 +76,7 @@ def test_browse_to_sequence_player(app_server, page):
     link.click()
 
     frame = page.frame_locator(IFRAME).last
-    canvas = frame.locator("#view canvas")
+    canvas = frame.locator("#view > canvas")
     canvas.wait_for(timeout=60_000)
     frame.locator("body[data-payload-id]").wait_for(timeout=60_000)
     page.locator("h3", has_text="A001 · Svend Press").wait_for(timeout=30_000)  # the row we chose
@@ -174,3 +174,35 @@ def test_sunburst_click_sets_the_taxonomy_filter(app_server, page):
     # small profile: 6 back activities (A007-A012) x 3 performers x 1 repetition, MoCap source
     page.locator("h3", has_text="18 matching sequences").wait_for(timeout=30_000)
     assert "bp=back" in page.url  # the click's filter is in the link too
+
+
+def test_render_row_opens_its_own_2d_view_and_unknown_ids_say_so(app_server, page, small_env):
+    from flag3d_core.catalog import queries
+
+    con = queries.connect(small_env["FLAG3D_CATALOG"])
+    render = con.execute("""SELECT s.sequence_id, s.name, a.name FROM sequences s
+                            JOIN activities a USING (activity_id)
+                            WHERE s.source = 'render' ORDER BY s.sequence_id LIMIT 1""").fetchone()
+    mocap = queries.mocap_of(con, render[0])
+    con.close()
+    page.goto(f"{app_server}/sequence?seq={render[0]}")
+    frame = page.frame_locator(IFRAME).last
+    frame.locator("body[data-mode='2d']").wait_for(timeout=60_000)
+    assert render[2] in page.locator("h3").first.inner_text()  # its own activity
+    assert render[1] in (frame.locator("#legend").text_content() or "")
+    f0 = frame.locator("body").get_attribute("data-frame")
+    page.wait_for_timeout(600)
+    assert frame.locator("body").get_attribute("data-frame") != f0  # it plays
+    page.screenshot(path=str(TEST_OUTPUT / "flow_sequence_2d.png"))
+    assert mocap is not None
+    page.get_by_role("link", name="Open the MoCap sequence").click()
+    page.frame_locator(IFRAME).last.locator("body[data-mode='3d']").wait_for(timeout=60_000)
+    assert f"seq={mocap.replace('/', '%2F')}" in page.url or f"seq={mocap}" in page.url
+
+    # an unknown id: a message and the closest real ids, never another sequence silently
+    wrong = mocap[:-1] + ("9" if mocap[-1] != "9" else "8")
+    page.goto(f"{app_server}/sequence?seq={wrong}")
+    page.get_by_text("There is no sequence").wait_for(timeout=60_000)
+    page.get_by_role("link").filter(has_text=mocap).first.wait_for(timeout=30_000)
+    page.screenshot(path=str(TEST_OUTPUT / "flow_sequence_unknown.png"))
+    assert page.locator(IFRAME).count() == 0

@@ -77,7 +77,7 @@ def settled_camera(page, frame, timeout_s: float = 15.0) -> str | None:
 def test_player_animates_keeps_camera_and_shows_mesh(page):
     OUT.mkdir(exist_ok=True)
     frame = page.frame_locator(IFRAME)
-    canvas = frame.locator("#view canvas")
+    canvas = frame.locator("#view > canvas")
     canvas.wait_for(timeout=30_000)
     frame.locator("body[data-payload-id]").wait_for(timeout=30_000)
     assert body_data(frame, "webgl") in ("ok", "software")
@@ -137,14 +137,14 @@ def test_two_sequences_side_by_side(page):
     assert frame.locator("#legend span").count() == 2
     frame.locator("#fit").click()
     page.wait_for_timeout(600)
-    frame.locator("#view canvas").screenshot(path=str(OUT / "player_two_tracks.png"))
+    frame.locator("#view > canvas").screenshot(path=str(OUT / "player_two_tracks.png"))
     # "both": each sequence as a translucent mesh with its skeleton inside (wrists highlighted)
     old_id = body_data(frame, "payload-id")
     page.get_by_text("both", exact=True).click()
     frame.locator(f"body:not([data-payload-id='{old_id}'])").wait_for(timeout=30_000)
     assert frame.locator("#legend span").count() == 4
     page.wait_for_timeout(300)
-    both = pixels(frame.locator("#view canvas").screenshot(path=str(OUT / "player_both.png")))
+    both = pixels(frame.locator("#view > canvas").screenshot(path=str(OUT / "player_both.png")))
     signal = np.array([0xE1, 0x1D, 0x48])  # the highlight colour, under some shading
     reddish = (both[..., 0] > 150) & (both[..., 1] < 60) & (both[..., 2] < 110)
     assert reddish.sum() > 20, f"no highlighted joints drawn (colour near {signal})"

@@ -286,6 +286,33 @@ def sequence(con: Con, sequence_id: str) -> dict | None:
     return dict(zip([d[0] for d in cur.description], row, strict=True))
 
 
+def mocap_of(con: Con, sequence_id: str) -> str | None:
+    """The MoCap sequence of the same performance (dataset, performer, activity, repetition) as
+    a rendered-camera or phone sequence; None when the catalog has none."""
+    row = con.execute(
+        """SELECT m.sequence_id FROM sequences s
+           JOIN sequences m ON m.dataset = s.dataset AND m.performer = s.performer
+                AND m.activity_id = s.activity_id AND m.repetition = s.repetition
+                AND m.source = 'mocap'
+           WHERE s.sequence_id = ? ORDER BY m.sequence_id LIMIT 1""",
+        [sequence_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def nearest_sequence_ids(con: Con, text: str, limit: int = 3) -> list[str]:
+    """Sequence ids most like ``text``: fewest edits to the release name (FLAG3D names differ
+    in a digit or two), then to the whole id, MoCap first."""
+    rows = con.execute(
+        """SELECT sequence_id FROM sequences
+           ORDER BY least(levenshtein(name, ?), levenshtein(sequence_id, ?)),
+                    levenshtein(sequence_id, ?), source <> 'mocap', sequence_id
+           LIMIT ?""",
+        [text.rsplit("/", 1)[-1], text, text, limit],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def resolve_sequence_id(con: Con, name_or_id: str) -> str:
     """Accept a full id or a bare release name (mocap preferred, then render, then real)."""
     if con.execute("SELECT 1 FROM sequences WHERE sequence_id = ?", [name_or_id]).fetchone():

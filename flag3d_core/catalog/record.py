@@ -29,6 +29,7 @@ SMPL_KIND = "smpl"
 JOINTS3D_PREFIX = "joints3d_"
 KEYPOINTS2D_PREFIX = "keypoints2d_"
 SCORES_KIND = "keypoint_scores"
+VIDEO_KIND = "video_mp4"
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,11 @@ class SequenceRecord:
     @property
     def has_smpl(self) -> bool:
         return SMPL_KIND in self.refs
+
+    @property
+    def video_path(self) -> Path | None:
+        """The sequence's own video (rendered-camera sequences), when the catalog has it."""
+        return self.arrays_dir / self.refs[VIDEO_KIND] if VIDEO_KIND in self.refs else None
 
     @property
     def cameras_dir(self) -> Path | None:

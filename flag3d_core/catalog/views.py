@@ -77,6 +77,15 @@ def playable_ids(con: Con) -> list[str]:
     return queries.sequences(con, SequenceFilter(source="mocap")).sequence_id.tolist()
 
 
+def playable_labels(con: Con) -> dict[str, str]:
+    """Playable id -> 'A017 Dumbbell Row · P002 · R001', in catalog order: what pickers show
+    (typing any part of it finds the sequence)."""
+    df = queries.sequences(con, SequenceFilter(source="mocap"))
+    return {r.sequence_id:
+            f"{r.activity_id} {r.activity} · {r.performer} · R{int(r.repetition):03d}"
+            for r in df.itertuples()}
+
+
 def same_activity_other_performer(con: Con, sequence_id: str) -> str | None:
     """A sequence of the same activity, source and repetition by another performer."""
     meta = queries.sequence(con, sequence_id)

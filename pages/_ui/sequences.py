@@ -45,6 +45,23 @@ def sequence_payload(version: Version, sequence_ids: tuple[str, ...], view: str)
                  body_model=body_model(), reps=reps)
 
 
+@st.cache_data(show_spinner="Preparing the 2D view…", max_entries=32)
+def keypoints_payload(version: Version, sequence_id: str) -> dict:
+    """The 2D view of a rendered-camera or phone sequence, over its video when it has one."""
+    from flag3d_core.player.keypoints import MAX_VIDEO_BYTES
+    from flag3d_core.player.keypoints import keypoints_payload as build
+
+    rec = record(version, sequence_id)
+    kp, scores = rec.keypoints2d()
+    video = rec.video_path
+    data = (video.read_bytes() if video is not None and video.is_file()
+            and video.stat().st_size <= MAX_VIDEO_BYTES else None)
+    size = (int(rec.meta["img_width"] or 0), int(rec.meta["img_height"] or 0))
+    if not all(size):  # no image size recorded: the keypoints' own extent
+        size = (int(kp[..., 0].max()) + 1, int(kp[..., 1].max()) + 1)
+    return build(kp, scores, rec.layout, rec.fps, size, label=rec.name, video=data)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def joint_angles(version: Version, sequence_id: str) -> tuple[Any, Any]:
     """Joint-angle table and the repetitions found in a sequence's 3D skeleton."""

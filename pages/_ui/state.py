@@ -18,7 +18,7 @@ import streamlit as st
 from flag3d_core.catalog import queries, views
 from flag3d_core.catalog.pool import CatalogConnections, Version
 from flag3d_core.catalog.pool import catalog_version as _file_version
-from flag3d_core.errors import CatalogMissingError
+from flag3d_core.errors import CatalogMissingError, NotInCatalogError
 from flag3d_core.settings import Settings, load_settings
 
 __all__ = ["Version", "catalog_or_stop", "catalog_version", "connections", "cursor", "settings"]
@@ -122,3 +122,29 @@ def related_videos(version: Version, sequence_id: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, ttl=60)
 def same_activity_other_performer(version: Version, sequence_id: str) -> str | None:
     return views.same_activity_other_performer(cursor(version), sequence_id)
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def mocap_of(version: Version, sequence_id: str) -> str | None:
+    return queries.mocap_of(cursor(version), sequence_id)
+
+
+@st.cache_data(show_spinner=False, ttl=60, max_entries=256)
+def nearest_ids(version: Version, text: str) -> list[str]:
+    return queries.nearest_sequence_ids(cursor(version), text)
+
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def sequence_labels(version: Version) -> dict[str, str]:
+    """Playable id -> 'A017 Dumbbell Row · P002 · R001' for pickers (searchable by any part)."""
+    return views.playable_labels(cursor(version))
+
+
+@st.cache_data(show_spinner=False, ttl=60, max_entries=256)
+def resolve_id(version: Version, name_or_id: str) -> str | None:
+    """A full id, or a bare release name resolved to its id (MoCap first); None if unknown."""
+    try:
+        return queries.resolve_sequence_id(cursor(version), name_or_id)
+    except NotInCatalogError:
+        return None

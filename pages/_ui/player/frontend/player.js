@@ -4,6 +4,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { AngleChart } from './chart.js';
+import { KeypointView } from './keypoints.js';
 
 // ---- Streamlit component protocol (v1, hand-written: no build step) -------------------------
 function sendToStreamlit(type, data = {}) {
@@ -355,9 +356,11 @@ function updateTracks() {
   ui.frame.textContent = `${f + 1} / ${state.nFrames}  ${state.time.toFixed(2)} s`;
   document.body.dataset.frame = String(f);
   chart.draw(state.time);
+  if (kp2d.active) kp2d.draw(f);
 }
 function setPlaying(on) {
   state.playing = on;
+  kp2d.play(on);
   ui.play.innerHTML = on ? '&#10074;&#10074;' : '&#9654;';
   ui.play.setAttribute('aria-label', on ? 'pause' : 'play');
   document.body.dataset.playing = String(on);
@@ -366,9 +369,13 @@ function setPlaying(on) {
 ui.play.addEventListener('click', () => setPlaying(!state.playing));
 ui.scrub.addEventListener('input', () => {
   state.time = Number(ui.scrub.value) / state.fps;
+  kp2d.seek(state.time);
   updateTracks();
 });
-ui.speed.addEventListener('change', () => { state.speed = Number(ui.speed.value); });
+ui.speed.addEventListener('change', () => {
+  state.speed = Number(ui.speed.value);
+  kp2d.rate(state.speed);
+});
 ui.fit.addEventListener('click', fitCamera);
 for (const b of ui.views.querySelectorAll('button')) {
   b.addEventListener('click', () => {  // in the browser only: no rerun, nothing re-sent
@@ -380,7 +387,31 @@ const chart = new AngleChart({
   box: document.getElementById('chart'), canvas: document.getElementById('curves'),
   group: document.getElementById('group'), note: document.getElementById('chartnote'),
   reps: document.getElementById('chartreps'), values: document.getElementById('chartvalues'),
-}, decode, (t) => { state.time = t; updateTracks(); });
+}, decode, (t) => { state.time = t; kp2d.seek(t); updateTracks(); });
+const kp2d = new KeypointView(view, decode);
+
+// A 2D keypoint sequence (rendered camera, phone): the 2D view replaces the 3D scene.
+function load2d(p) {
+  disposeTracks(state.tracks);
+  state.tracks = []; state.specs = [];
+  if (renderer) renderer.domElement.style.display = 'none';
+  state.id = p.id; state.fps = p.fps; state.nFrames = p.n_frames; state.duration = p.duration;
+  state.time = Math.min(state.time, p.duration);
+  ui.scrub.max = String(Math.max(p.n_frames - 1, 0));
+  ui.views.style.display = 'none'; ui.fit.style.display = 'none';
+  chart.load(null);
+  kp2d.load(p);
+  kp2d.rate(state.speed); kp2d.seek(state.time); kp2d.play(state.playing);
+  const s = document.createElement('span');
+  const i = document.createElement('i');
+  i.style.background = p.color;
+  s.append(i, `${p.label} · 2D keypoints (${p.layout}), faded below score ${p.score_min}`
+    + (p.video ? ' · over the video' : ''));
+  ui.legend.replaceChildren(s);
+  updateTracks();
+  document.body.dataset.mode = '2d';
+  document.body.dataset.payloadId = p.id;
+}
 window.addEventListener('keydown', (e) => {
   if (e.code === 'Space' && e.target === document.body) { e.preventDefault(); setPlaying(!state.playing); }
 });
@@ -406,6 +437,15 @@ function tick(now) {
   requestAnimationFrame(tick);
   const dt = Math.min((now - last) / 1000, 0.1);  // a hidden tab does not jump ahead
   last = now;
+  if (kp2d.active) {  // the 2D view: the video's clock when it has one, else ours
+    if (state.playing) {
+      const clock = kp2d.clock();
+      state.time = clock ?? state.time + dt * state.speed;
+      if (state.time > state.duration) state.time = 0;
+      updateTracks();
+    }
+    return;
+  }
   if (state.playing && state.tracks.length) {
     state.time += dt * state.speed;
     if (state.time > state.duration) state.time = 0;  // the shared timeline loops
@@ -431,14 +471,25 @@ window.addEventListener('message', (ev) => {
   const args = msg.args || {};
   setFrameHeight(Number(args.height) || 480);
   const p = args.payload;
-  if (!p || !p.tracks) return;
+  if (!p || (!p.tracks && p.mode !== '2d')) return;
   if (p.id !== state.id) {  // same id on a rerun: keep everything (camera, time, play state)
-    try { loadPayload(p); } catch (err) {
+    try {
+      if (p.mode === '2d') load2d(p);
+      else {
+        if (kp2d.active) {
+          kp2d.unload();
+          if (renderer) renderer.domElement.style.display = 'block';
+          ui.fit.style.display = '';
+        }
+        document.body.dataset.mode = '3d';
+        loadPayload(p);
+      }
+    } catch (err) {
       ui.msg.style.display = 'flex';
       ui.msg.textContent = `Could not load the motion: ${err.message}`;
       throw err;
     }
-    if (state.tracks.length && args.autoplay === false) setPlaying(false);
+    if ((state.tracks.length || kp2d.active) && args.autoplay === false) setPlaying(false);
   }
 });
 setPlaying(true);
