@@ -107,3 +107,25 @@ def test_sequence_payload_sends_both_kinds_for_the_switch(records, tmp_path):
     # without a body model the mesh falls back to the skeleton
     s = side_by_side_payload(records, view="mesh", body_model=None, switchable=True)
     assert sorted(t["kind"] for t in s["tracks"]) == ["skeleton", "skeleton"]
+
+
+def test_keypoints_payload_quantises_and_bounds_the_video():
+    from flag3d_core.layouts import COCO17
+    from flag3d_core.player.keypoints import MAX_VIDEO_BYTES, keypoints_payload
+
+    rng = np.random.default_rng(0)
+    kp = rng.uniform(0, 1920, (12, 17, 2))
+    kp[3, 4] = np.nan  # a missed detection
+    sc = rng.uniform(0, 1, (12, 17))
+    p = keypoints_payload(kp, sc, COCO17, 30.0, (1920, 1080), label="x", video=b"\0\1")
+    assert p["mode"] == "2d" and p["image"] == [1920, 1080] and p["n_frames"] == 12
+    back = decode_array(p["keypoints"])
+    ok = np.isfinite(kp)
+    np.testing.assert_allclose(back[ok], kp[ok], atol=0.051)
+    assert back[3, 4].tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(decode_array(p["scores"]) / 255, sc, atol=0.5 / 255 + 1e-9)
+    assert p["video"] == "data:video/mp4;base64,AAE="
+    big = keypoints_payload(kp, sc, COCO17, 30.0, (1920, 1080), video=bytes(MAX_VIDEO_BYTES + 1))
+    assert big["video"] is None
+    with pytest.raises(ValueError, match="layout"):
+        keypoints_payload(kp[:, :5], sc[:, :5], COCO17, 30.0, (10, 10))

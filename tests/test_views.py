@@ -177,3 +177,18 @@ def test_check_layout_and_labels():
     with pytest.raises(ValueError, match="coco17 \\(2D\\) model"):
         summary.check_layout("r", "coco17", "ntu25")
     assert summary.activity_label(16, [f"n{i}" for i in range(60)]) == "A017 · n16"
+
+
+def test_playable_labels_mocap_of_and_nearest_ids(con):
+    labels = views.playable_labels(con)
+    assert list(labels) == views.playable_ids(con)
+    first = labels[sid(2, 8, 1)]
+    assert first.startswith("A008 ") and "· P002 · R001" in first
+    render = f"flag3d/render/{mocap_name(2, 8, 1, c=2)}"
+    assert queries.mocap_of(con, render) == sid(2, 8, 1)
+    assert queries.mocap_of(con, sid(2, 8, 1)) == sid(2, 8, 1)
+    assert queries.mocap_of(con, "nope") is None
+    # one digit off: the closest id first, MoCap before the rendered copy of the same name
+    typo = sid(2, 8, 1)[:-1] + "9"
+    assert queries.nearest_sequence_ids(con, typo)[0] == sid(2, 8, 1)
+    assert queries.nearest_sequence_ids(con, mocap_name(2, 8, 1), limit=1) == [sid(2, 8, 1)]
