@@ -7,9 +7,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from flag3d_core.catalog.pool import CatalogConnections, catalog_version
 from tests.conftest import ROOT, TEST_OUTPUT
@@ -30,11 +32,21 @@ def _sequences(page) -> int:
     return int(value.inner_text().replace(",", ""))
 
 
-def _rerun(page, expect: int) -> None:
-    """Rerun the page the way a person does (the sidebar link back to it) and wait for it."""
+def _rerun(page, expect: int, timeout_s: float = 60.0) -> None:
+    """Rerun the page the way a person does (the sidebar link back to it) and wait until its
+    Sequences metric shows ``expect`` (or fail with what it shows)."""
     page.get_by_role("link", name="Home").first.click()
-    page.locator('[data-testid="stMetric"]').filter(has_text=str(expect)).first.wait_for(
-        timeout=60_000)
+    deadline = time.monotonic() + timeout_s
+    seen = None
+    while time.monotonic() < deadline:
+        try:
+            seen = _sequences(page)
+        except (ValueError, PlaywrightError):  # mid-rerun: the metric is being replaced
+            seen = None
+        if seen == expect:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"after the rerun the page shows {seen} sequences, not {expect}")
 
 
 def _open_deleted_catalogs(pid: int) -> list[str]:
