@@ -16,13 +16,13 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from flag3d_core import safe_pickle
+from flag3d_core.atomic import atomic_write
 from flag3d_core.body.errors import BodyModelError
 from flag3d_core.body.model import SPARSE_GLOBALS, _densify
 
@@ -89,14 +89,8 @@ def convert_legacy_model(
             value = np.asarray(_array_of(value, src, str(key)))
         out[str(key)] = _densify(value)
     dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(out, fh, protocol=4)
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(dst) as fh:
+        pickle.dump(out, fh, protocol=4)
     log.info("converted %s -> %s", src, dst)
     return dst
 

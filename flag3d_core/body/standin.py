@@ -18,11 +18,11 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from flag3d_core.atomic import atomic_write_bytes
 from flag3d_core.body.errors import BodyModelError
 from flag3d_core.body.model import read_model_arrays
 from flag3d_core.body.standin_geometry import SegmentMesh, anchor_weights, loft_segment, smoothstep
@@ -239,15 +239,6 @@ def write_standin(body_dir: str | os.PathLike[str], *, overwrite: bool = False) 
             raise BodyModelError(path, "is a real body model; refusing to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = pickle.dumps(build_standin(), protocol=4)
-    fd, tmp = tempfile.mkstemp(prefix=".SMPL_NEUTRAL.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, payload)
     log.info("wrote the stand-in body model to %s", path)
     return path

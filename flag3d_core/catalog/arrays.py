@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from flag3d_core.atomic import atomic_write_bytes
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,9 @@ def _digest(arrays: dict[str, np.ndarray]) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Not fsync'ed one by one (an ingest writes thousands): catalog_transaction syncs the file
+    # system once before it swaps in the catalog that refers to them.
+    atomic_write_bytes(path, data, make_parents=True, durable=False)
 
 
 def store_array(arrays_dir: Path, array: np.ndarray) -> StoredArray:

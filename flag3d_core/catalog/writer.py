@@ -63,6 +63,9 @@ def catalog_transaction(catalog: Path, *, fresh: bool = False) -> Iterator[Con]:
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
+            # Array files written for this catalog (not fsync'ed one by one) reach the disk
+            # before the catalog that refers to them does.
+            os.sync()
             os.replace(tmp, catalog)
             log.info("catalog %s swapped in", catalog)
         finally:
