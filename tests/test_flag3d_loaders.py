@@ -117,7 +117,7 @@ def test_first_person_is_kept(tmp_path):
 @pytest.mark.parametrize("drop", [True, False])
 def test_drop_releases_annotations_as_yielded(monkeypatch, drop):
     data = {"annotations": [ann3d(f"S001C001M001P001A001R00{i}") for i in (1, 2, 3)]}
-    monkeypatch.setattr(skeleton_mod, "safe_load", lambda path: data)
+    monkeypatch.setattr(skeleton_mod, "safe_load", lambda path, **_limits: data)
     it = iter_skeleton_pkl("mem.pkl", kind="3d", drop=drop)
     first = next(it)
     assert first.name == "S001C001M001P001A001R001"

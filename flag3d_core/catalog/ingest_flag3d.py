@@ -2,7 +2,8 @@
 
 Per-sequence problems skip that sequence and are reported with their reason; file-level problems
 raise and leave the catalog untouched (everything is written into a private copy that is swapped in
-only at the end, see :mod:`flag3d_core.catalog.writer`).
+only at the end, see :mod:`flag3d_core.catalog.writer`). Every file is read within one
+:class:`~flag3d_core.io_limits.LoadLimits` (``limits=``; by default the ``FLAG3D_*`` environment).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from flag3d_core.catalog.writer import catalog_transaction
 from flag3d_core.datasets.flag3d.names import SequenceName
 from flag3d_core.datasets.flag3d.skeleton import SkeletonRecord, SkippedRecord, iter_skeleton_pkl
 from flag3d_core.datasets.flag3d.splits import cross_domain_split, in_domain_split
+from flag3d_core.io_limits import LoadLimits, current_limits
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +126,12 @@ class _Rows:
 
 
 def _ingest_skeleton_file(path: Path, kind: str, arrays_dir: Path, fps: float, rows: _Rows,
-                          summary: IngestSummary, progress: Progress | None) -> set[str]:
+                          summary: IngestSummary, progress: Progress | None,
+                          limits: LoadLimits) -> set[str]:
     """Read one pyskl pickle; returns the mocap names ingested (3D) for SMPL matching."""
     names: set[str] = set()
     records: Iterable[SkeletonRecord | SkippedRecord] = iter_skeleton_pkl(
-        path, kind=kind, drop=True)
+        path, kind=kind, drop=True, limits=limits)
     for i, rec in enumerate(records):
         if isinstance(rec, SkippedRecord):
             summary.skipped.append({"file": str(path), "name": rec.name, "reason": rec.reason})
@@ -166,7 +169,8 @@ def _ingest_skeleton_file(path: Path, kind: str, arrays_dir: Path, fps: float, r
 
 
 def _ingest_smpl_dir(smpl_dir: Path, mocap_names: set[str], arrays_dir: Path, pelvis_fn: PelvisFn,
-                     rows: _Rows, summary: IngestSummary, progress: Progress | None) -> None:
+                     rows: _Rows, summary: IngestSummary, progress: Progress | None,
+                     limits: LoadLimits) -> None:
     from flag3d_core.datasets.flag3d.names import try_parse_sequence_name
     from flag3d_core.datasets.flag3d.smpl import easymocap_to_smpl, load_easymocap_smpl
 
@@ -188,7 +192,7 @@ def _ingest_smpl_dir(smpl_dir: Path, mocap_names: set[str], arrays_dir: Path, pe
                                     "reason": "no 3D skeleton sequence with this name"})
             continue
         try:
-            params = load_easymocap_smpl(path)
+            params = load_easymocap_smpl(path, limits=limits)
         except ValueError as exc:  # per-sequence file problem: skip it, say why
             summary.skipped.append({"file": str(path), "name": nm.stem, "reason": str(exc)})
             continue
@@ -243,7 +247,8 @@ def _ingest_videos(videos_dir: Path, arrays_dir: Path, rows: _Rows,
 
 def ingest_flag3d(parts: Flag3DParts, catalog: Path, arrays_dir: Path, *, fps: float = 30.0,
                   pelvis_fn: PelvisFn | None = None, progress: Progress | None = None,
-                  replace_dataset: bool = True) -> IngestSummary:
+                  replace_dataset: bool = True, limits: LoadLimits | None = None
+                  ) -> IngestSummary:
     """Ingest FLAG3D release parts into ``catalog`` (atomically).
 
     Args:
@@ -254,6 +259,9 @@ def ingest_flag3d(parts: Flag3DParts, catalog: Path, arrays_dir: Path, *, fps: f
         pelvis_fn: rest-pose pelvis of the body model for given betas, needed to convert
             EasyMocap's Rh/Th to SMPL's global_orient/transl. Required when SMPL files are given.
         replace_dataset: drop the dataset's existing sequences of the ingested sources first.
+        limits: what reading each file may cost (default: :func:`~flag3d_core.io_limits.
+            current_limits`); a file past them is a file-level problem, an annotation nested
+            past ``max_pickle_depth`` a skipped sequence.
 
     Raises:
         FileFormatError: a file-level problem; the catalog is unchanged.
@@ -262,6 +270,7 @@ def ingest_flag3d(parts: Flag3DParts, catalog: Path, arrays_dir: Path, *, fps: f
         raise FileNotFoundError(f"no FLAG3D release files found ({parts.describe()})")
     if parts.smpl_dir is not None and pelvis_fn is None:
         raise ValueError("SMPL files need a body model for the Rh/Th conversion (pelvis_fn)")
+    limits = limits if limits is not None else current_limits()
     t0 = time.perf_counter()
     summary = IngestSummary()
     rows = _Rows()
@@ -269,16 +278,16 @@ def ingest_flag3d(parts: Flag3DParts, catalog: Path, arrays_dir: Path, *, fps: f
     if parts.instructions is not None:
         from flag3d_core.datasets.flag3d.instructions import load_instructions
 
-        instructions = load_instructions(parts.instructions)
+        instructions = load_instructions(parts.instructions, limits=limits)
     mocap_names: set[str] = set()
     if parts.skeleton is not None:
         mocap_names = _ingest_skeleton_file(parts.skeleton, "3d", arrays_dir, fps, rows, summary,
-                                            progress)
+                                            progress, limits)
     for p2d in parts.skeleton_2d:
-        _ingest_skeleton_file(p2d, "2d", arrays_dir, fps, rows, summary, progress)
+        _ingest_skeleton_file(p2d, "2d", arrays_dir, fps, rows, summary, progress, limits)
     if parts.smpl_dir is not None:
         _ingest_smpl_dir(parts.smpl_dir, mocap_names, arrays_dir, pelvis_fn, rows, summary,
-                         progress)
+                         progress, limits)
     if parts.videos_dir is not None:
         _ingest_videos(parts.videos_dir, arrays_dir, rows, summary)
 

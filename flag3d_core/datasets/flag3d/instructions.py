@@ -9,6 +9,10 @@ Each activity ``A###`` maps instruction ids to text: ``I001`` name, ``I002`` des
 * one JSON file keyed by ``A###``.
 
 Values may be strings or lists of strings (joined with newlines).
+
+Files are read within :class:`~flag3d_core.io_limits.LoadLimits` (``limits=``): the member
+count, each member's inflated size and the whole archive's are capped (declared sizes are
+checked first, actual bytes while reading), and so are a JSON file's size and nesting.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import reprlib
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,11 +29,14 @@ from typing import Any
 
 from flag3d_core.datasets.flag3d.errors import InstructionFileError
 from flag3d_core.datasets.flag3d.names import NUM_ACTIVITIES
+from flag3d_core.io_limits import BoundedZip, LoadLimits, current_limits, parse_json, read_capped
 
 __all__ = ["ActivityInstruction", "load_instructions", "write_instructions_zip"]
 
 _ACTIVITY_RE = re.compile(r"A(\d{1,3})", re.IGNORECASE)
 _FIELDS = {"I001": "name", "I002": "description", "I003": "key_points", "I004": "mistakes"}
+_SHORT = reprlib.Repr()  # error messages quote a bad key briefly
+_SHORT.maxstring = 40
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ def _text(path: Path | str, where: str, value: Any) -> str:
 def _activity_of(path: Path | str, key: str) -> int:
     m = _ACTIVITY_RE.fullmatch(key.strip())
     if m is None or not 1 <= int(m[1]) <= NUM_ACTIVITIES:
-        raise InstructionFileError(path, f"{key!r} is not an activity id A001..A060")
+        raise InstructionFileError(path, f"{_SHORT.repr(key)} is not an activity id A001..A060")
     return int(m[1])
 
 
@@ -99,20 +107,20 @@ def _from_keyed(path: Path | str, obj: Any) -> dict[int, ActivityInstruction]:
     return out
 
 
-def _parse_json(label: str, data: bytes) -> Any:
-    try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InstructionFileError(label, f"not valid JSON ({exc})") from None
-
-
-def _from_zip(path: Path) -> dict[int, ActivityInstruction]:
+def _from_zip(path: Path, limits: LoadLimits) -> dict[int, ActivityInstruction]:
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError) as exc:
         raise InstructionFileError(path, f"not a readable zip ({exc})") from None
     with zf:
-        members = [m for m in zf.infolist() if not m.is_dir()
+        reader = BoundedZip(zf, str(path), InstructionFileError, limits)
+
+        def parsed(member: zipfile.ZipInfo) -> Any:
+            label = f"{path}!{member.filename}"
+            return parse_json(label, reader.read(member), InstructionFileError, limits)
+
+        members = [m for m in reader.members() if not m.is_dir()
                    and m.filename.lower().endswith(".json")
                    and not PurePosixPath(m.filename).name.startswith(".")
                    and "__MACOSX" not in m.filename]
@@ -125,31 +133,41 @@ def _from_zip(path: Path) -> dict[int, ActivityInstruction]:
                 activity = _activity_of(label, PurePosixPath(m.filename).stem)
                 if activity in out:
                     raise InstructionFileError(path, f"activity A{activity:03d} appears twice")
-                out[activity] = _entry(label, activity, _parse_json(label, zf.read(m)))
+                out[activity] = _entry(label, activity, parsed(m))
             return out
         if len(members) == 1:
-            label = f"{path}!{members[0].filename}"
-            return _from_keyed(label, _parse_json(label, zf.read(members[0])))
+            return _from_keyed(f"{path}!{members[0].filename}", parsed(members[0]))
         raise InstructionFileError(
             path, f"expected A###.json files or one JSON keyed by A###; found "
             f"{len(members)} JSON file(s)")
 
 
-def load_instructions(path: str | os.PathLike[str]) -> dict[int, ActivityInstruction]:
+def load_instructions(
+    path: str | os.PathLike[str], *, limits: LoadLimits | None = None
+) -> dict[int, ActivityInstruction]:
     """Read instruction texts, ``{activity (1..60): ActivityInstruction}`` sorted by activity.
+
+    Args:
+        path: a zip or JSON file (see the module docstring).
+        limits: what reading the file may cost (default: :func:`~flag3d_core.io_limits.
+            current_limits`).
 
     Raises:
         InstructionFileError: unreadable zip/JSON, an unknown activity key, an entry without
-            ``I001`` (the message names the file -- and the zip member -- and the activity).
+            ``I001``, a passed limit (the message names the file -- and the zip member -- and
+            the activity or the limit).
         FileNotFoundError: the path does not exist.
     """
     path = Path(path)
+    limits = limits if limits is not None else current_limits()
     if not path.exists():
         raise FileNotFoundError(f"{path}: instruction file not found")
     if zipfile.is_zipfile(path):
-        out = _from_zip(path)
+        out = _from_zip(path, limits)
     else:
-        out = _from_keyed(path, _parse_json(str(path), path.read_bytes()))
+        data = read_capped(path, limits.max_json_bytes, "max_json_bytes", InstructionFileError,
+                           limits)
+        out = _from_keyed(path, parse_json(path, data, InstructionFileError, limits))
     return dict(sorted(out.items()))
 
 

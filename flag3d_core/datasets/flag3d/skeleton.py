@@ -14,6 +14,11 @@ keypoints become float32 ``(T, J, C)`` and scores float32 ``(T, J)``.
 Per-record problems never stop the iteration: :func:`iter_skeleton_pkl` yields a
 :class:`SkippedRecord` with the reason instead. File-level problems raise a
 :class:`~flag3d_core.datasets.flag3d.errors.FileFormatError` subclass naming the file.
+
+The pickle is read within :class:`~flag3d_core.io_limits.LoadLimits` (``limits=``), with one
+twist: lists and dicts may nest past ``max_pickle_depth`` while unpickling, and each annotation
+is measured on its own, so that one absurdly nested record is skipped (its reason names the
+file and the limit) instead of failing the file.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -33,6 +39,7 @@ from flag3d_core.datasets.flag3d.names import (
     SequenceName,
     parse_sequence_name,
 )
+from flag3d_core.io_limits import LoadLimits, current_limits, nesting_depth
 from flag3d_core.layouts import COCO17, NTU25
 from flag3d_core.safe_pickle import safe_load
 
@@ -44,6 +51,11 @@ Kind = Literal["3d", "2d"]
 # kind -> (joints, channels); layouts: 3D ntu25 (metres, z up), 2D coco17 (pixels).
 _SHAPES: dict[str, tuple[int, int]] = {"3d": (NTU25.num_node, 3), "2d": (COCO17.num_node, 2)}
 _SCORE_TOL = 1e-2  # float16 scores may overshoot [0, 1] by rounding; clip within this
+_MAX_NAME = 200  # characters: FLAG3D names have ~20; a longer frame_dir is not one
+_MAX_PIXELS = 2**31 - 1  # img_shape values are stored as 32-bit integers
+# Skip reasons quote a bad value briefly, never as a full repr of a huge or nested object.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 40, 40
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,8 +135,10 @@ def _img_shape(value: Any) -> tuple[int, int] | None | str:
         return None
     try:
         h, w = (int(v) for v in value)
-    except (TypeError, ValueError):
-        return f"img_shape {value!r} is not (H, W)"
+    except (TypeError, ValueError, OverflowError):
+        return f"img_shape {_SHORT.repr(value)} is not (H, W)"
+    if not (0 <= h <= _MAX_PIXELS and 0 <= w <= _MAX_PIXELS):
+        return f"img_shape {(h, w)} is outside 0..{_MAX_PIXELS}"
     return (h, w)
 
 
@@ -138,6 +152,9 @@ def _convert(
     if not isinstance(name, str):
         reason = "missing key 'frame_dir'" if name is None else "frame_dir is not a string"
         return SkippedRecord(f"<annotation {index}>", reason, index)
+    if len(name) > _MAX_NAME or not name.isprintable():
+        return SkippedRecord(f"<annotation {index}>", f"frame_dir {_SHORT.repr(name)} is not a "
+                             "sequence name", index)
 
     def skip(reason: str) -> SkippedRecord:
         return SkippedRecord(name, reason, index)
@@ -155,7 +172,7 @@ def _convert(
         return skip(str(exc))
     label = ann["label"]
     if not _is_int(label):
-        return skip(f"label {label!r} is not an integer")
+        return skip(f"label {_SHORT.repr(label)} is not an integer")
     label = int(label)
     if not 0 <= label < NUM_ACTIVITIES:
         return skip(f"label {label} is outside 0..{NUM_ACTIVITIES - 1}")
@@ -183,7 +200,7 @@ def _convert(
 
     total = ann.get("total_frames", n_frames)
     if not _is_int(total):
-        return skip(f"total_frames {total!r} is not an integer")
+        return skip(f"total_frames {_SHORT.repr(total)} is not an integer")
     if int(total) != n_frames:
         return skip(f"total_frames={int(total)} but keypoint has {n_frames} frames")
     img_shape = _img_shape(ann.get("img_shape"))
@@ -195,8 +212,11 @@ def _convert(
     )
 
 
-def _load_top(path: str | os.PathLike[str]) -> tuple[list, dict[str, list[str]]]:
-    data = safe_load(path)
+def _load_top(
+    path: str | os.PathLike[str], limits: LoadLimits
+) -> tuple[list, dict[str, list[str]]]:
+    # deep_lists: a deeply nested annotation is skipped by _iterate, not a file error.
+    data = safe_load(path, limits=limits, deep_lists=True)
     if not isinstance(data, dict):
         raise SkeletonFileError(
             path, f"top level is a {type(data).__name__}, expected a dict with 'annotations'")
@@ -220,7 +240,8 @@ def _load_top(path: str | os.PathLike[str]) -> tuple[list, dict[str, list[str]]]
 
 
 def iter_skeleton_pkl(
-    path: str | os.PathLike[str], *, kind: Kind, drop: bool = True
+    path: str | os.PathLike[str], *, kind: Kind, drop: bool = True,
+    limits: LoadLimits | None = None,
 ) -> Iterator[SkeletonRecord | SkippedRecord]:
     """Yield one :class:`SkeletonRecord` or :class:`SkippedRecord` per annotation, in order.
 
@@ -229,24 +250,47 @@ def iter_skeleton_pkl(
         kind: ``3d`` (NTU-25 xyz) or ``2d`` (COCO-17 pixels + scores).
         drop: release each annotation from the loaded list as it is yielded, so that the
             converted arrays and the file's arrays are never all held at once.
+        limits: what reading the file may cost (default: :func:`~flag3d_core.io_limits.
+            current_limits`).
 
     Skip reasons: wrong ndim/joints/channels, NaN/inf, missing keys, label outside 0..59 or
     disagreeing with the name, unparsable name, 0 frames, ``total_frames`` mismatch, duplicate
-    name (the second occurrence).
+    name (the second occurrence), an annotation nested deeper than ``max_pickle_depth``.
 
     Raises:
         ValueError: ``kind`` is not ``3d``/``2d`` (raised at the call, before reading).
-        FileFormatError: (subclasses) empty/truncated/non-pickle file, a refused global, a top
-            level that is not a dict with an ``annotations`` list, a malformed ``split``.
+        FileFormatError: (subclasses) empty/truncated/non-pickle file, a refused global, a
+            passed limit, a top level that is not a dict with an ``annotations`` list, a
+            malformed ``split``.
     """
     if kind not in _SHAPES:
         raise ValueError(f"kind must be '3d' or '2d', got {kind!r}")
-    anns, split = _load_top(path)  # eager, so file errors surface on the first next()
-    return _iterate(path, anns, split, kind, drop)
+    limits = limits if limits is not None else current_limits()
+    anns, split = _load_top(path, limits)  # eager, so file errors surface on the first next()
+    return _iterate(path, anns, split, kind, drop, limits.max_pickle_depth)
+
+
+def _checked_convert(
+    path: str | os.PathLike[str], ann: Any, kind: str, split_of: dict[str, str],
+    seen: dict[str, int], index: int, max_depth: int,
+) -> SkeletonRecord | SkippedRecord:
+    """:func:`_convert`, after measuring the annotation's nesting (see the module docstring)."""
+    name = f"<annotation {index}>"
+    if isinstance(ann, dict) and isinstance(ann.get("frame_dir"), str):
+        name = _SHORT.repr(ann["frame_dir"])[1:-1]
+    if nesting_depth(ann, max_depth) > max_depth:
+        return SkippedRecord(name, f"{path}: annotation nests deeper than {max_depth} levels "
+                             f"(limit max_pickle_depth={max_depth})", index)
+    try:
+        return _convert(ann, kind, split_of, seen, index)
+    except RecursionError:  # defence in depth: the depth check should catch it first
+        return SkippedRecord(name, f"{path}: annotation nests too deeply to read "
+                             f"(limit max_pickle_depth={max_depth})", index)
 
 
 def _iterate(
-    path: str | os.PathLike[str], anns: list, split: dict[str, list[str]], kind: str, drop: bool
+    path: str | os.PathLike[str], anns: list, split: dict[str, list[str]], kind: str, drop: bool,
+    max_depth: int,
 ) -> Iterator[SkeletonRecord | SkippedRecord]:
     split_of: dict[str, str] = {}
     for split_name, names in split.items():
@@ -258,7 +302,7 @@ def _iterate(
         ann = anns[i]
         if drop:
             anns[i] = None
-        out = _convert(ann, kind, split_of, seen, i)
+        out = _checked_convert(path, ann, kind, split_of, seen, i, max_depth)
         del ann
         if isinstance(out, SkippedRecord):
             n_skip += 1
@@ -272,10 +316,12 @@ def _iterate(
                     path, kind)
 
 
-def read_split(path: str | os.PathLike[str]) -> dict[str, set[str]]:
+def read_split(
+    path: str | os.PathLike[str], *, limits: LoadLimits | None = None
+) -> dict[str, set[str]]:
     """The file's ``split`` table as ``{split: {names}}`` ({} when the file has none).
 
     Pickles cannot be read partially: this loads the whole file once.
     """
-    _, split = _load_top(path)
+    _, split = _load_top(path, limits if limits is not None else current_limits())
     return {k: set(v) for k, v in split.items()}

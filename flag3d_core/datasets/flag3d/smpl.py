@@ -15,11 +15,16 @@ dicts, or a list of such per-frame lists) and ``.pkl`` (through the safe unpickl
 The rotations and the rest pelvis go through :mod:`flag3d_core.geometry.rotations` and
 :mod:`flag3d_core.body.kinematics` (torch), imported on first use so that reading names and
 skeletons stays light.
+
+Files are read within :class:`~flag3d_core.io_limits.LoadLimits` (``limits=``): an ``.npz``
+member's header must account for exactly its stored size before any array is allocated, inflated
+sizes and member counts are capped, JSON files are capped in size and nesting, pickles go
+through the safe unpickler's limits.
 """
 
 from __future__ import annotations
 
-import json
+import itertools
 import os
 import warnings
 import zipfile
@@ -30,12 +35,14 @@ from typing import Any
 import numpy as np
 
 from flag3d_core.datasets.flag3d.errors import SmplFileError
+from flag3d_core.io_limits import BoundedZip, LoadLimits, current_limits, parse_json, read_capped
 from flag3d_core.safe_pickle import safe_load
 
 __all__ = [
     "EasyMocapParams",
     "SmplParams",
     "load_easymocap_smpl",
+    "read_npz",
     "save_easymocap_npz",
     "easymocap_to_smpl",
     "smpl_to_easymocap",
@@ -86,22 +93,40 @@ class SmplParams:
 # ---------------------------------------------------------------------------- reading
 
 
-def _read_raw(path: Path) -> Any:
+def read_npz(path: str | os.PathLike[str], *, limits: LoadLimits | None = None
+             ) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` (no object arrays), like ``dict(np.load(path))``, but each
+    member's header is checked against its stored size and the caps before anything is
+    allocated (:class:`~flag3d_core.io_limits.BoundedZip`).
+
+    Raises:
+        SmplFileError: not a zip, a corrupt member, a header that disagrees with the member's
+            size, or a passed limit (the message names the file, the member and the limit).
+    """
+    limits = limits if limits is not None else current_limits()
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError) as exc:
+        raise SmplFileError(path, f"not a readable .npz ({exc})") from None
+    with zf:
+        return BoundedZip(zf, str(path), SmplFileError, limits).read_npz()
+
+
+def _read_raw(path: Path, limits: LoadLimits) -> Any:
     suffix = path.suffix.lower()
     if suffix == ".npz":
-        try:
-            with np.load(path, allow_pickle=False) as npz:
-                return {k: npz[k] for k in npz.files}
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-            raise SmplFileError(path, f"not a readable .npz ({exc})") from None
+        return read_npz(path, limits=limits)
     if suffix == ".json":
-        try:
-            return json.loads(path.read_text(encoding="utf-8-sig"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise SmplFileError(path, f"not valid JSON ({exc})") from None
+        data = read_capped(path, limits.max_json_bytes, "max_json_bytes", SmplFileError, limits)
+        return parse_json(path, data, SmplFileError, limits)
     if suffix in (".pkl", ".pickle"):
-        return safe_load(path)
+        return safe_load(path, limits=limits)
     raise SmplFileError(path, f"unsupported extension {suffix!r} (expected .npz, .json, .pkl)")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _frames_to_arrays(path: Path, frames: list, person_id: int | None) -> dict[str, np.ndarray]:
@@ -113,8 +138,9 @@ def _frames_to_arrays(path: Path, frames: list, person_id: int | None) -> dict[s
     """
     if any(isinstance(f, list) for f in frames):
         if person_id is None:
-            first = frames[0][0] if frames[0] else None
-            person_id = first.get("id") if isinstance(first, dict) else None
+            first = frames[0][0] if isinstance(frames[0], list) and frames[0] else None
+            first_id = first.get("id") if isinstance(first, dict) else None
+            person_id = int(first_id) if _is_int(first_id) else None
         picked = []
         for t, people in enumerate(frames):
             if not isinstance(people, list) or not people:
@@ -122,7 +148,8 @@ def _frames_to_arrays(path: Path, frames: list, person_id: int | None) -> dict[s
             if person_id is None:
                 picked.append(people[0])
                 continue
-            match = [p for p in people if isinstance(p, dict) and p.get("id") == person_id]
+            match = [p for p in people if isinstance(p, dict) and _is_int(p.get("id"))
+                     and int(p["id"]) == person_id]
             if not match:
                 raise SmplFileError(path, f"frame {t} has no person with id {person_id}")
             picked.append(match[0])
@@ -137,7 +164,7 @@ def _frames_to_arrays(path: Path, frames: list, person_id: int | None) -> dict[s
                 raise SmplFileError(path, f"frame {t}: missing key {key!r}")
             try:
                 row = np.asarray(rec[key], dtype=np.float64).reshape(-1)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise SmplFileError(path, f"frame {t}: {key!r} is not numeric") from None
             if row.size != width:
                 raise SmplFileError(
@@ -150,7 +177,7 @@ def _frames_to_arrays(path: Path, frames: list, person_id: int | None) -> dict[s
 def _as_array(path: Path, key: str, value: Any) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SmplFileError(path, f"{key!r} is not a numeric array") from None
     if not np.isfinite(arr).all():
         raise SmplFileError(path, f"{key!r} contains NaN or inf")
@@ -160,8 +187,9 @@ def _as_array(path: Path, key: str, value: Any) -> np.ndarray:
 def _validate(path: Path, raw: dict[str, Any]) -> EasyMocapParams:
     missing = [k for k in _WIDTHS if k not in raw]
     if missing:
+        keys = sorted(str(k)[:40] for k in itertools.islice(raw, 20))
         raise SmplFileError(path, "missing key(s) " + ", ".join(map(repr, missing))
-                            + f" (keys: {sorted(map(str, raw))})")
+                            + f" (keys: {keys}{' ...' if len(raw) > 20 else ''})")
     arrs = {k: _as_array(path, k, raw[k]) for k in _WIDTHS}
     for key in ("poses", "Rh", "Th"):
         a = arrs[key]
@@ -191,7 +219,8 @@ def _validate(path: Path, raw: dict[str, Any]) -> EasyMocapParams:
 
 
 def load_easymocap_smpl(
-    path: str | os.PathLike[str], *, person_id: int | None = None
+    path: str | os.PathLike[str], *, person_id: int | None = None,
+    limits: LoadLimits | None = None,
 ) -> EasyMocapParams:
     """Read one sequence's EasyMocap SMPL parameters from ``.npz``, ``.json`` or ``.pkl``.
 
@@ -199,22 +228,33 @@ def load_easymocap_smpl(
         path: the file.
         person_id: for per-frame lists of people, the ``id`` to follow (default: the first
             person of the first frame).
+        limits: what reading the file may cost (default: :func:`~flag3d_core.io_limits.
+            current_limits`).
 
     Raises:
         SmplFileError: unreadable file, missing key, wrong shape, NaN/inf, frame counts that
-            disagree between ``poses``, ``Rh`` and ``Th`` (the message names the file).
+            disagree between ``poses``, ``Rh`` and ``Th``, a passed limit (the message names
+            the file).
         FileFormatError: (other subclasses) pickle problems, e.g. a refused global.
     """
     path = Path(path)
-    raw = _read_raw(path)
-    if isinstance(raw, list):
-        if not raw:
-            raise SmplFileError(path, "empty list: no frames")
-        raw = _frames_to_arrays(path, raw, person_id)
-    if not isinstance(raw, dict):
-        raise SmplFileError(path, f"top level is a {type(raw).__name__}, expected a dict of "
-                            "arrays or a list of per-frame records")
-    return _validate(path, raw)
+    limits = limits if limits is not None else current_limits()
+    try:
+        raw = _read_raw(path, limits)
+        if isinstance(raw, list):
+            if not raw:
+                raise SmplFileError(path, "empty list: no frames")
+            raw = _frames_to_arrays(path, raw, person_id)
+        if not isinstance(raw, dict):
+            raise SmplFileError(path, f"top level is a {type(raw).__name__}, expected a dict "
+                                "of arrays or a list of per-frame records")
+        return _validate(path, raw)
+    except RecursionError:  # defence in depth: the nesting limits should refuse it first
+        raise SmplFileError(path, "nesting too deep to read "
+                            f"({limits.describe('max_pickle_depth', 'max_json_depth')})") from None
+    except MemoryError:
+        raise SmplFileError(path, "ran out of memory reading the file (corrupt or too large "
+                            "for this machine)") from None
 
 
 def save_easymocap_npz(params: EasyMocapParams, path: str | os.PathLike[str]) -> None:
