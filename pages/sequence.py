@@ -45,6 +45,18 @@ if requested and requested not in labels:  # not a MoCap sequence: a 2D one, or 
         player(sequences.keypoints_payload(version, requested), key="kp_player", height=560)
     else:
         st.warning(f"{requested} has no 2D keypoints or 3D data to show.")
+    if rec.has_keypoints2d:
+        d = st.columns(3)
+        lay = meta["joint_layout"]
+        sequences.download(d[0], "Keypoints CSV", version, requested, "keypoints-csv",
+                           f"{rec.name}_keypoints_{lay}.csv", "text/csv")
+        sequences.download(d[1], "Keypoints .npy", version, requested, "keypoints-npy",
+                           f"{rec.name}_keypoints_{lay}.npy")
+        sequences.download(d[2], "Catalog metadata CSV", version, requested, "metadata-csv",
+                           f"{rec.name}_metadata.csv", "text/csv")
+        st.caption(f"Keypoints: pixels of the video frame (x right, y down), layout {lay}, "
+                   "with the detector's score in [0, 1]; CSV columns frame, time_s, "
+                   "joint_index, joint, x, y, score; .npy of shape (T, J, 3) as x, y, score.")
     mocap = state.mocap_of(version, requested)
     if mocap:
         link(mocap, f"Open the MoCap sequence of this performance in 3D ({mocap.rsplit('/')[-1]})")
@@ -139,11 +151,17 @@ if video and video[0] == seq_id:
     with open(video[1], "rb") as fh:
         r[3].download_button("Download MP4", fh.read(), file_name=f"{rec.name}.mp4",
                              mime="video/mp4")
-e = st.columns(3)
+e = st.columns(5)
+layout = meta["joint_layout"]
+sequences.download(e[0], "Joints CSV", version, seq_id, "joints-csv",
+                   f"{rec.name}_joints_{layout}.csv", "text/csv")
+sequences.download(e[1], "Joints .npy", version, seq_id, "joints-npy",
+                   f"{rec.name}_joints_{layout}.npy")
 if rec.has_smpl and body is not None:
-    e[0].download_button("SMPL .npz", sequences.export_bytes(version, seq_id, "npz"),
-                         file_name=f"{rec.name}.npz")
-    e[1].download_button("BVH (Blender)", sequences.export_bytes(version, seq_id, "bvh"),
-                         file_name=f"{rec.name}.bvh")
-e[2].download_button("Metadata CSV", sequences.export_bytes(version, seq_id, "csv"),
-                     file_name=f"{rec.name}.csv", mime="text/csv")
+    sequences.download(e[2], "SMPL .npz", version, seq_id, "npz", f"{rec.name}_smpl.npz")
+    sequences.download(e[3], "BVH (Blender)", version, seq_id, "bvh", f"{rec.name}.bvh")
+sequences.download(e[4], "Catalog metadata CSV", version, seq_id, "metadata-csv",
+                   f"{rec.name}_metadata.csv", "text/csv")
+st.caption(f"Joints: metres, z up, layout {layout}; CSV columns frame, time_s, joint_index, "
+           "joint, x, y, z (one row per frame and joint); .npy of shape (T, J, 3). SMPL .npz "
+           "and BVH use the active body model. The metadata CSV is the catalog row.")

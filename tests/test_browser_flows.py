@@ -206,3 +206,24 @@ def test_render_row_opens_its_own_2d_view_and_unknown_ids_say_so(app_server, pag
     page.get_by_role("link").filter(has_text=mocap).first.wait_for(timeout=30_000)
     page.screenshot(path=str(TEST_OUTPUT / "flow_sequence_unknown.png"))
     assert page.locator(IFRAME).count() == 0
+
+
+def test_joints_csv_download_is_well_formed(app_server, page, tmp_path):
+    import pandas as pd
+
+    page.goto(f"{app_server}/sequence")
+    button = page.get_by_role("button", name="Joints CSV")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name.endswith("_joints_ntu25.csv")
+    df = pd.read_csv(path)
+    assert list(df.columns) == ["frame", "time_s", "joint_index", "joint", "x", "y", "z"]
+    n_frames = df.frame.nunique()
+    assert len(df) == n_frames * 25 and df.joint_index.max() == 24
+    assert df.frame.min() == 0 and df.groupby("frame").size().eq(25).all()
+    assert df[["x", "y", "z"]].abs().max().max() < 5  # metres, not millimetres
+    assert 0.5 < df.z.max() < 2.5  # z up: a standing person's head
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -110,3 +110,58 @@ def test_unexpected_error_names_the_log_with_the_traceback(env, capsys, monkeypa
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "AttributeError" in err[0] and str(tmp_path / "logs") in err[0]
     assert "Traceback" in (tmp_path / "logs" / "cli.log").read_text()
+
+
+def test_export_joints_and_keypoints_csv_and_npy(env, capsys):
+    """Skeleton exports parse back to the stored arrays (CSV via pandas, .npy via numpy)."""
+    import numpy as np
+    import pandas as pd
+
+    from flag3d_core.catalog import queries
+    from flag3d_core.catalog.record import load_sequence
+    from flag3d_core.layouts import COCO17, NTU25
+    from flag3d_core.settings import load_settings
+
+    tmp, root = env
+    assert main(["ingest", "flag3d", "--root", str(root), "--json"]) == 0
+    s = load_settings()
+    con = queries.connect(s.catalog)
+    mocap = load_sequence(con, s.arrays_dir, "flag3d/mocap/S001C001M001P001A001R001")
+    render_id = con.execute("SELECT sequence_id FROM sequences WHERE source = 'render' "
+                            "ORDER BY sequence_id LIMIT 1").fetchone()[0]
+    render = load_sequence(con, s.arrays_dir, render_id)
+    con.close()
+    joints = mocap.joints3d()
+    kp, scores = render.keypoints2d()
+    out = tmp / "out"
+    out.mkdir()
+    for fmt, seq in (("joints-csv", mocap.sequence_id), ("joints-npy", mocap.sequence_id),
+                     ("keypoints-csv", render_id), ("keypoints-npy", render_id),
+                     ("csv", mocap.sequence_id)):
+        suffix = ".npy" if fmt.endswith("npy") else ".csv"
+        assert main(["export", seq, "--format", fmt, "--out", str(out / f"{fmt}{suffix}"),
+                     "--json"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    df = pd.read_csv(out / "joints-csv.csv")
+    assert list(df.columns) == ["frame", "time_s", "joint_index", "joint", "x", "y", "z"]
+    t, j, _ = joints.shape
+    assert len(df) == t * j and df.joint.iloc[:j].tolist() == list(NTU25.joint_names)
+    np.testing.assert_allclose(df[["x", "y", "z"]].to_numpy().reshape(t, j, 3), joints,
+                               atol=6e-6)
+    np.testing.assert_allclose(df.time_s.to_numpy()[::j], np.arange(t) / mocap.fps, atol=1e-5)
+    np.testing.assert_array_equal(np.load(out / "joints-npy.npy", allow_pickle=False), joints)
+    k2 = pd.read_csv(out / "keypoints-csv.csv")
+    assert list(k2.columns) == ["frame", "time_s", "joint_index", "joint", "x", "y", "score"]
+    assert k2.joint.iloc[:17].tolist() == list(COCO17.joint_names)
+    np.testing.assert_allclose(k2[["x", "y"]].to_numpy().reshape(kp.shape), kp, atol=5e-4)
+    np.testing.assert_allclose(k2.score.to_numpy().reshape(scores.shape), scores, atol=5e-4)
+    both = np.load(out / "keypoints-npy.npy", allow_pickle=False)
+    assert both.shape == (*kp.shape[:2], 3)
+    np.testing.assert_array_equal(both[..., :2], kp)
+    meta = pd.read_csv(out / "csv.csv")  # the old name: still the one-row catalog metadata
+    assert len(meta) == 1 and meta.sequence_id.iloc[0] == mocap.sequence_id
+    # a MoCap sequence has no 2D keypoints: one line saying so
+    assert main(["export", mocap.sequence_id, "--format", "keypoints-csv", "--out",
+                 str(out / "x.csv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "2D keypoints" in err[0]

@@ -10,6 +10,7 @@ from flag3d_core.atomic import check_output_path
 from flag3d_core.catalog import queries
 from flag3d_core.catalog.record import load_sequence
 from flag3d_core.cli.output import emit
+from flag3d_core.export.formats import ALIASES, FORMATS
 from flag3d_core.settings import Settings
 
 if TYPE_CHECKING:
@@ -32,9 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_render)
 
     p = sub.add_parser("export",
-                       help="export a sequence: SMPL npz, BVH, MP4 or its metadata as CSV")
+                       help="export a sequence: SMPL npz, BVH, MP4, joint positions or 2D "
+                            "keypoints (CSV / .npy), or its catalog metadata as CSV")
     p.add_argument("seq", metavar="SEQ_ID")
-    p.add_argument("--format", required=True, choices=["npz", "bvh", "mp4", "csv"])
+    p.add_argument("--format", required=True, choices=[*FORMATS, *ALIASES],
+                   help="joints-*: (T, J, 3) metres, z up, in the sequence's layout; "
+                        "keypoints-*: pixels with scores, (T, J, 3) as x, y, score; "
+                        "csv is the old name of metadata-csv")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--camera", default="front")
     p.add_argument("--what", default="mesh", choices=["mesh", "skeleton", "both"])

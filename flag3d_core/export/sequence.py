@@ -1,4 +1,5 @@
-"""A catalog sequence to files: SMPL .npz, BVH, MP4 render, metadata CSV.
+"""A catalog sequence to files: SMPL .npz, BVH, MP4 render, joint positions and 2D keypoints
+(CSV, .npy), its catalog metadata (CSV).
 
 Shared by the CLI (``flag3d render`` / ``flag3d export``) and the Sequence page.
 """
@@ -15,11 +16,38 @@ import pandas as pd
 
 from flag3d_core.catalog.record import SequenceRecord, SequenceSmpl
 from flag3d_core.errors import IncompatibleInputError, NotInCatalogError
+from flag3d_core.export.formats import ALIASES, FORMATS, NEEDS
 from flag3d_core.layouts import SMPL24
 from flag3d_core.render.scene import MotionLayer
 
 log = logging.getLogger(__name__)
-FORMATS = ("npz", "bvh", "mp4", "csv")
+
+
+def available_formats(record: SequenceRecord) -> list[str]:
+    """The export formats this sequence has the data for."""
+    has = {"smpl": record.has_smpl, "joints3d": record.has_joints3d,
+           "keypoints2d": record.has_keypoints2d, None: True}
+    return [f for f in FORMATS if has[NEEDS[f]] and (f != "mp4" or record.has_joints3d)]
+
+
+def export_bytes(record: SequenceRecord, fmt: str) -> bytes:
+    """The file content of a skeleton or metadata export (no body model, no render)."""
+    from flag3d_core.export import skeleton as sk
+    from flag3d_core.export.csv import catalog_csv_bytes
+
+    fmt = ALIASES.get(fmt, fmt)
+    if fmt == "metadata-csv":
+        return catalog_csv_bytes(pd.DataFrame([record.meta]))
+    if fmt == "joints-csv":
+        return sk.joints_csv_bytes(record.joints3d(), record.layout, record.fps)
+    if fmt == "joints-npy":
+        return sk.npy_bytes(record.joints3d())
+    if fmt in ("keypoints-csv", "keypoints-npy"):
+        kp, scores = record.keypoints2d()
+        if fmt == "keypoints-csv":
+            return sk.keypoints_csv_bytes(kp, scores, record.layout, record.fps)
+        return sk.npy_bytes(sk.keypoints_array(kp, scores))
+    raise IncompatibleInputError(f"{fmt} is not a skeleton or metadata export")
 WHATS = ("mesh", "skeleton", "both")
 
 
@@ -73,15 +101,16 @@ def render_mp4(record: SequenceRecord, cache_dir: Path, *, what: str = "mesh",
 def export_sequence(record: SequenceRecord, cache_dir: Path, fmt: str, out: Path, *,
                     body_model: Any = None, camera: str = "front", what: str = "mesh",
                     progress: Callable[[int, int], None] | None = None) -> Path:
-    """Write one sequence in ``fmt`` (npz | bvh | mp4 | csv) to ``out``."""
+    """Write one sequence in ``fmt`` (one of :data:`FORMATS`) to ``out``."""
     from flag3d_core.export.bvh import write_bvh
-    from flag3d_core.export.csv import write_catalog_csv
     from flag3d_core.export.npz import write_smpl_npz
+    from flag3d_core.export.skeleton import write_bytes
 
+    fmt = ALIASES.get(fmt, fmt)
     if fmt not in FORMATS:
         raise IncompatibleInputError(f"--format must be one of {FORMATS}, got {fmt!r}")
-    if fmt == "csv":
-        return write_catalog_csv(pd.DataFrame([record.meta]), out)
+    if fmt.startswith(("joints-", "keypoints-", "metadata-")):
+        return write_bytes(out, export_bytes(record, fmt))
     if fmt == "mp4":
         return render_mp4(record, cache_dir, what=what, camera=camera, body_model=body_model,
                           out=out, progress=progress).path

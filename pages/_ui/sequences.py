@@ -3,6 +3,7 @@ export for the pages."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -99,8 +100,12 @@ def render(version: Version, sequence_id: str, what: str, camera: str,
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def export_bytes(version: Version, sequence_id: str, fmt: str) -> bytes:
+    """A sequence exported as ``fmt`` (see flag3d_core.export.formats)."""
+    from flag3d_core.export.sequence import export_bytes as skeleton_or_metadata
     from flag3d_core.export.sequence import export_sequence
 
+    if fmt not in ("npz", "bvh", "mp4"):
+        return skeleton_or_metadata(record(version, sequence_id), fmt)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"export.{fmt}"
         export_sequence(record(version, sequence_id), settings().cache_dir, fmt, out,
@@ -111,3 +116,10 @@ def export_bytes(version: Version, sequence_id: str, fmt: str) -> bytes:
 def joints(version: Version, sequence_id: str) -> np.ndarray:
     return record(version, sequence_id).joints3d()
 
+
+
+def download(where: Any, label: str, version: Version, sequence_id: str, fmt: str,
+             file_name: str, mime: str = "application/octet-stream") -> None:
+    """A download button whose file is made when clicked (cached; no rerun)."""
+    where.download_button(label, functools.partial(export_bytes, version, sequence_id, fmt),
+                          file_name=file_name, mime=mime, on_click="ignore")
