@@ -6,7 +6,7 @@ import streamlit as st
 
 from flag3d_core.catalog.views import sequence_label
 from flag3d_core.errors import Flag3dError
-from flag3d_core.recognition.summary import activity_label
+from flag3d_core.recognition.summary import activity_label, cell_param, parse_cell_param
 from flag3d_core.viz.confusion import confusion_heatmap, normalise_rows, rollup_heatmap
 from pages._ui import models, runs, sequences, state
 from pages._ui.clicks import heatmap_cell
@@ -76,7 +76,8 @@ with tab_bp:
     st.plotly_chart(rollup_heatmap(cm, groups, normalise=mode == "normalised"), width="stretch")
 with tab_pairs:
     pairs = runs.confused_pairs(version, run_a)
-    st.dataframe(pairs, hide_index=True, width="stretch")
+    st.dataframe(pairs.drop(columns=["true_label", "pred_label"]), hide_index=True,
+                 width="stretch")
 with tab_diff:
     if len(chosen) == 2:
         cm_b = runs.run_confusion(version, chosen[1])
@@ -102,7 +103,7 @@ with tab_diff:
 st.subheader("Inspect a confusion")
 clicked = heatmap_cell(st.session_state.get("cm_click"))
 pairs = runs.confused_pairs(version, run_a)
-default_true, default_pred = clicked or (
+default_true, default_pred = clicked or parse_cell_param(st.query_params.get("cell")) or (
     (int(pairs.iloc[0].true_label), int(pairs.iloc[0].pred_label)) if not pairs.empty else (0, 0)
 )
 d = st.columns(2)
@@ -120,6 +121,7 @@ pred_c = d[1].selectbox(
     format_func=lambda i: activity_label(i, names),
     key=f"pred_{default_true}_{default_pred}",
 )
+st.query_params["cell"] = cell_param(true_c, pred_c)  # a copied link opens this cell
 cell = runs.cell_sequences(version, run_a, true_c, pred_c)
 st.write(f"**{len(cell)}** test sequences of *{names[true_c]}* predicted as *{names[pred_c]}*.")
 if not cell.empty:
@@ -172,6 +174,9 @@ src = st.radio(
     "Input", ["Pick a catalog sequence", "Upload a file"], horizontal=True, key="try_src"
 )
 arrays = None
+truth: dict = {}
+warn_train: dict = {}
+protocol = runs_df.set_index("run_id").protocol.get(model_run, "in-domain")
 if src == "Upload a file":
     from flag3d_core.recognition import upload
 
@@ -191,15 +196,20 @@ if src == "Upload a file":
             upload.check_upload_size(up.name, up.size, limit)  # before a byte is read
             up.seek(0)  # read from the start, also if a rerun hands back the same object
             # only the parsed (T, 25, 3) float32 arrays are kept, never the upload's bytes
-            arrays = [(u.key, u.joints) for u in upload.parse_uploaded_stream(up.name, up, up.size)]
+            parsed = upload.parse_uploaded_stream(up.name, up, up.size)
+            arrays = [(u.key, u.joints) for u in parsed]
+            truth = {u.key: u.label for u in parsed}  # the file's own labels, when it has them
+            del parsed
         except upload.UploadError as exc:
             st.error(str(exc))
         del up
 else:
-    sid = st.selectbox(
-        "Sequence", state.playable_ids(version), format_func=sequence_label, key="try_seq"
-    )
-    arrays = [(sid, sequences.joints(version, sid))]
+    labels = state.sequence_labels(version)
+    sid = st.selectbox("Sequence", list(labels), format_func=labels.get, key="try_seq")
+    rec = sequences.record(version, sid)
+    arrays = [(sid, rec.joints3d())]
+    truth = {sid: int(rec.meta["label"])}
+    warn_train = {sid: rec.splits.get(protocol) == "train"}
 if arrays:
     try:
         results = models.recognise(
@@ -209,18 +219,33 @@ if arrays:
         st.error(str(exc))
         results = []
     for key, top in results:
+        true = truth.get(key)
         df = pd.DataFrame(
-            [(activity_label(c, names), p) for c, p in top], columns=["class", "probability"]
+            [(activity_label(c, names), p, "ground truth" if c == true else "other")
+             for c, p in top],
+            columns=["class", "probability", "is"],
         )
+        if true is not None:
+            rank = next((i + 1 for i, (c, _) in enumerate(top) if c == true), None)
+            where = f"rank {rank} of the top-5" if rank else "not in the top-5"
+            st.markdown(f"Ground truth of **{key}**: {activity_label(true, names)} ({where}).")
+        else:
+            st.caption(f"{key}: the file gives no ground-truth label.")
+        if warn_train.get(key):
+            st.warning(f"{key} is in the **training** split of {model_run}'s protocol "
+                       f"({protocol}): the model has seen it, so this is not a test result.")
         st.plotly_chart(
             px.bar(
                 df,
                 x="probability",
                 y="class",
                 orientation="h",
+                color="is",
+                color_discrete_map={"ground truth": "#2f6fde", "other": "#9ca3af"},
                 title=f"Top-5 for {key}",
                 height=260,
                 range_x=[0, 1],
-            ).update_yaxes(autorange="reversed"),
+            ).update_yaxes(autorange="reversed", categoryorder="array",
+                           categoryarray=df["class"].tolist()),
             width="stretch",
         )

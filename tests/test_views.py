@@ -156,7 +156,8 @@ def test_confused_pairs_hand_checked():
     df = summary.confused_pairs(cm, ["a", "b", "c"], n=2)
     assert df[["true_label", "pred_label", "sequences"]].values.tolist() == [[0, 1, 3], [2, 1, 3]]
     assert df["share of the class"].tolist() == [0.375, 0.6]
-    assert df["ground truth"].tolist() == ["a", "c"] and df["predicted"].tolist() == ["b", "b"]
+    assert df["ground truth"].tolist() == ["A001 · a", "A003 · c"]
+    assert df["predicted"].tolist() == ["A002 · b", "A002 · b"]
     assert summary.confused_pairs(np.eye(3, dtype=int), ["a", "b", "c"]).empty
 
 
@@ -192,3 +193,10 @@ def test_playable_labels_mocap_of_and_nearest_ids(con):
     typo = sid(2, 8, 1)[:-1] + "9"
     assert queries.nearest_sequence_ids(con, typo)[0] == sid(2, 8, 1)
     assert queries.nearest_sequence_ids(con, mocap_name(2, 8, 1), limit=1) == [sid(2, 8, 1)]
+
+
+def test_cell_param_round_trip():
+    assert summary.cell_param(7, 44) == "A008-A045"
+    assert summary.parse_cell_param("A008-A045") == (7, 44)
+    for bad in (None, "", "A000-A001", "A061-A001", "8-45", "A008A045"):
+        assert summary.parse_cell_param(bad) is None

@@ -7,6 +7,7 @@ sequence of a class, and the check that a run's model can read a given joint lay
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,8 @@ from flag3d_core.metrics.classification import most_confused_pairs
 __all__ = [
     "PAIR_COLUMNS",
     "activity_label",
+    "cell_param",
+    "parse_cell_param",
     "cell_sequences",
     "check_layout",
     "confused_pairs",
@@ -33,6 +36,20 @@ PAIR_COLUMNS = ["true_label", "pred_label", "ground truth", "predicted", "sequen
 def activity_label(label: int, names: list[str]) -> str:
     """0-based class label -> 'A017 · Squat' (the A### ids the rest of the app uses)."""
     return f"A{label + 1:03d} · {names[label]}"
+
+
+def cell_param(true_label: int, pred_label: int) -> str:
+    """A confusion cell as it is written in the URL: (7, 44) -> 'A008-A045'."""
+    return f"A{true_label + 1:03d}-A{pred_label + 1:03d}"
+
+
+def parse_cell_param(text: str | None, num_classes: int = 60) -> tuple[int, int] | None:
+    """Inverse of :func:`cell_param`; None for anything else (a hand-edited URL)."""
+    m = re.fullmatch(r"A(\d{3})-A(\d{3})", (text or "").strip())
+    if not m:
+        return None
+    t, p = int(m.group(1)) - 1, int(m.group(2)) - 1
+    return (t, p) if 0 <= t < num_classes and 0 <= p < num_classes else None
 
 
 def runs_table(con: Con, run_ids: list[str]) -> pd.DataFrame:
@@ -56,8 +73,9 @@ def runs_table(con: Con, run_ids: list[str]) -> pd.DataFrame:
 def confused_pairs(cm: np.ndarray, names: list[str], n: int = 20) -> pd.DataFrame:
     """The ``n`` largest off-diagonal cells of a confusion matrix (rows = ground truth), with
     the share of the true class that each confusion takes."""
-    rows = [{"true_label": int(t), "pred_label": int(p), "ground truth": names[int(t)],
-             "predicted": names[int(p)], "sequences": int(c),
+    rows = [{"true_label": int(t), "pred_label": int(p),
+             "ground truth": activity_label(int(t), names),
+             "predicted": activity_label(int(p), names), "sequences": int(c),
              "share of the class": round(float(c) / max(1, int(cm[int(t)].sum())), 3)}
             for t, p, c in most_confused_pairs(cm, n)]
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)

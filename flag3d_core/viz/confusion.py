@@ -44,23 +44,33 @@ def rollup(cm: np.ndarray, groups: Sequence[str]) -> tuple[np.ndarray, list[str]
     return out, names
 
 
+def short_label(name: str, width: int = 24) -> str:
+    """``name`` cut to ``width`` characters with an ellipsis (full names go in the hover)."""
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
 def confusion_heatmap(cm: np.ndarray, class_names: Sequence[str], groups: Sequence[str], *,
                       normalise: bool = True, title: str = "Confusion matrix",
-                      diverging: bool = False, height: int = 900) -> go.Figure:
-    """Heatmap of a (K, K) matrix, classes ordered by group, group boundaries drawn.
+                      diverging: bool = False, height: int = 900,
+                      class_ids: Sequence[str] | None = None) -> go.Figure:
+    """Heatmap of a (K, K) matrix, classes ordered by group, group boundaries drawn and named.
 
+    Rows (y) carry ``id short-name``, columns (x) only the id (``class_ids``, default
+    A001..), so 60 classes stay legible; the hover gives both full names and the value.
     ``diverging`` is for difference matrices (run A minus run B): red/blue around zero.
     """
     order, spans = group_order(groups)
+    k = len(order)
+    ids = list(class_ids) if class_ids is not None else [f"A{i + 1:03d}" for i in range(k)]
     m = np.asarray(cm, dtype=np.float64)
     m = normalise_rows(m) if normalise and not diverging else m
     m = m[np.ix_(order, order)]
-    labels = [f"{class_names[i]}" for i in order]
-    custom = np.array([[[order[r], order[c]] for c in range(len(order))]
-                       for r in range(len(order))])
+    full = [f"{ids[i]} {class_names[i]}" for i in order]
+    custom = np.array([[[order[r], order[c]] for c in range(k)] for r in range(k)])
     zmax = float(np.abs(m).max()) or 1.0
+    pos = np.arange(k)
     fig = go.Figure(go.Heatmap(
-        z=m, x=labels, y=labels, customdata=custom,
+        z=m, x=pos, y=pos, customdata=custom,
         colorscale="RdBu" if diverging else "Blues", zmid=0 if diverging else None,
         zmin=-zmax if diverging else 0, zmax=zmax,
         hoverinfo="skip",  # the invisible cell markers above carry hover and click
@@ -68,30 +78,34 @@ def confusion_heatmap(cm: np.ndarray, class_names: Sequence[str], groups: Sequen
     ))
     # Heatmap cells are not selectable in plotly: an invisible square marker over every cell
     # makes a click a point selection carrying (true, pred) in its customdata.
-    xs, ys = np.meshgrid(np.arange(len(order)), np.arange(len(order)))
+    xs, ys = np.meshgrid(pos, pos)
+    value = "share of the true class" if normalise and not diverging else "value"
     fig.add_trace(go.Scatter(
-        x=[labels[i] for i in xs.ravel()], y=[labels[i] for i in ys.ravel()], mode="markers",
-        marker=dict(symbol="square", size=max(6, int(0.8 * (height - 200) / len(order))),
+        x=xs.ravel(), y=ys.ravel(), mode="markers",
+        marker=dict(symbol="square", size=max(6, int(0.8 * (height - 200) / k)),
                     color="rgba(0,0,0,0)"),
-        customdata=custom.reshape(-1, 2), text=[f"{v:.2f}" for v in m.ravel()],
-        hovertemplate="true: %{y}<br>predicted: %{x}<br>value: %{text}<extra></extra>",
-        showlegend=False, name="cells"))
+        customdata=custom.reshape(-1, 2),
+        text=[f"true: {full[r]}<br>predicted: {full[c]}<br>{value}: {m[r, c]:.2f}"
+              for r, c in zip(ys.ravel(), xs.ravel(), strict=True)],
+        hovertemplate="%{text}<extra></extra>", showlegend=False, name="cells"))
     for name, s, e in spans:
-        for pos in (s - 0.5,):
-            if s > 0:
-                fig.add_shape(type="line", x0=pos, x1=pos, y0=-0.5, y1=len(order) - 0.5,
-                              line=dict(color="#444", width=1))
-                fig.add_shape(type="line", y0=pos, y1=pos, x0=-0.5, x1=len(order) - 0.5,
-                              line=dict(color="#444", width=1))
-        fig.add_annotation(x=(s + e - 1) / 2, y=-1.5, text=name, showarrow=False, yref="y",
-                           font=dict(size=10), yanchor="bottom")
+        if s > 0:
+            fig.add_shape(type="line", x0=s - 0.5, x1=s - 0.5, y0=-0.5, y1=k - 0.5,
+                          line=dict(color="#444", width=1))
+            fig.add_shape(type="line", y0=s - 0.5, y1=s - 0.5, x0=-0.5, x1=k - 0.5,
+                          line=dict(color="#444", width=1))
+        # the body part above its columns
+        fig.add_annotation(x=(s + e - 1) / 2, y=1.0, xref="x", yref="paper", text=f"<b>{name}</b>",
+                           showarrow=False, font=dict(size=10), yanchor="bottom")
     # Every class labelled (plotly would skip every other one at 60 classes).
     # Tight ranges: the marker layer must not pad the axes past the cells.
-    k = len(order)
-    fig.update_yaxes(range=[k - 0.5, -0.5], tickfont=dict(size=8), title="ground truth", dtick=1)
-    fig.update_xaxes(range=[-0.5, k - 0.5], tickfont=dict(size=8), tickangle=60, title="prediction",
-                     side="bottom", dtick=1)
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_yaxes(range=[k - 0.5, -0.5], tickfont=dict(size=9), title="ground truth",
+                     tickvals=pos, ticktext=[short_label(f) for f in full])
+    fig.update_xaxes(range=[-0.5, k - 0.5], tickfont=dict(size=9), tickangle=-90,
+                     title="prediction", side="bottom", tickvals=pos,
+                     ticktext=[ids[i] for i in order])
+    fig.update_layout(title=dict(text=title, y=0.995, yanchor="top"), height=height,
+                      margin=dict(l=10, r=10, t=70, b=10))
     return fig
 
 
