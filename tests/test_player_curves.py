@@ -95,7 +95,8 @@ def test_sequence_payload_sends_both_kinds_for_the_switch(records, tmp_path):
     assert kinds == [(0, "mesh"), (0, "skeleton"), (1, "mesh"), (1, "skeleton")]
     for t in p["tracks"]:  # one colour and one label per sequence, mesh and skeleton alike
         assert t["color"] == PALETTE[t["seq"]]
-        assert t["label"] == records[t["seq"]].name
+        m = records[t["seq"]].meta
+        assert t["label"] == f"{m['activity_id']} · {m['performer']} · R{m['repetition']:03d}"
     knees = p["curves"]["groups"][0]["series"]
     assert {s["seq"] for s in knees} == {0, 1}
     ref = joint_angles(records[1].joints3d(), records[1].layout)["left knee"]

@@ -86,4 +86,14 @@ def sequence_payload(records: Sequence[SequenceRecord], *, view: str, body_model
     curves = (angle_curves(angles, records[0].fps, reps)
               if len(angles) == len(records) else None)
     return side_by_side_payload(list(records), view=view, body_model=body_model,
-                                switchable=True, curves=curves)
+                                switchable=True, curves=curves,
+                                labels=[short_label(r) for r in records])
+
+
+def short_label(record: SequenceRecord) -> str:
+    """'A044 · P002 · R002': what tells side-by-side sequences apart, in a few characters."""
+    m = record.meta
+    try:
+        return f"{m['activity_id']} · {m['performer']} · R{int(m['repetition']):03d}"
+    except (KeyError, TypeError, ValueError):
+        return record.name
