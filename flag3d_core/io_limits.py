@@ -37,9 +37,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import lzma
 import math
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +62,10 @@ __all__ = [
 ]
 
 _MIB = 1 << 20
+# What zipfile raises for a corrupt member: bad CRC/headers, an unknown or encrypted method
+# (NotImplementedError, RuntimeError), corrupt deflate/lzma data.
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+               NotImplementedError, RuntimeError, zlib.error, lzma.LZMAError)
 _CHUNK = 1 << 20  # bounded reads go through this many bytes at a time
 
 
@@ -276,8 +282,7 @@ class BoundedZip:
                                      f"{self.limits.describe('max_zip_entry_bytes')})")
         except FileFormatError:
             raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-                NotImplementedError, RuntimeError) as exc:
+        except _ZIP_ERRORS as exc:
             raise self.error(self._where(info), f"unreadable member ({exc})") from None
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
@@ -301,8 +306,7 @@ class BoundedZip:
                 else:
                     raise ValueError(f"unsupported .npy format version {version}")
                 header_len = fh.tell()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, SyntaxError,
-                RuntimeError) as exc:
+        except (*_ZIP_ERRORS, SyntaxError) as exc:  # SyntaxError: a bad header dict
             raise self.error(where, f"not a readable .npy member ({exc})") from None
         if dtype.hasobject:
             raise self.error(where, "holds Python objects (object arrays are not read)")

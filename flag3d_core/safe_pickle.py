@@ -32,8 +32,8 @@ What a pickle may build is bounded too (:mod:`flag3d_core.io_limits`, ``limits=`
   tuple would otherwise crash the interpreter when hashed as a dict key (C recursion). A
   container that grows deeper after being stored in another one (only recursive or crafted
   pickles do that) is refused, so the table stays exact. ``deep_lists=True`` exempts lists,
-  dicts and sets (their depth is still tracked; anything hashable, dtypes and arrays stay
-  limited) for callers that check each record themselves;
+  dicts and sets, and keeps a tuple past the limit as an unhashable list (anything else
+  hashable, dtypes and arrays stay limited), for callers that check each record themselves;
 * what admitted callables build: ``set``/``frozenset``/``OrderedDict`` from an iterable and
   ``range`` charge their length to an item budget, ``bytes``/``bytearray``/``_codecs.encode``,
   numpy scalars and array data charge their size to a byte budget; both scale with the file
@@ -257,8 +257,16 @@ _FIXED_TYPES = frozenset({str, bytes, int, float, bool, type(None), complex, tup
                           range, slice})
 # Objects that hold no others (depth 0).
 _LEAF_TYPES = frozenset({str, bytes, bytearray, int, float, bool, type(None), complex})
+
+
+class _DeepTuple(list):
+    """A tuple nested deeper than ``max_pickle_depth``, kept as a list under ``deep_lists=True``:
+    unhashable, so that nothing deeper than the limit can ever be hashed (hashing a tuple
+    recurses in C without a recursion check). The caller skips the record holding it."""
+
+
 # Containers that deep_lists=True lets nest past the depth limit.
-_LIST_TYPES = frozenset({list, dict, set, OrderedDict})
+_LIST_TYPES = frozenset({list, dict, set, OrderedDict, _DeepTuple})
 
 _base = pickle._Unpickler
 _LIST_BYTES, _DICT_BYTES, _SET_BYTES = (sys.getsizeof(x) for x in ([], {}, set()))
@@ -428,14 +436,18 @@ class _RestrictedUnpickler(pickle._Unpickler):
             self._pins.append(obj)
         self._depths[key] = depth
 
-    def _made_from(self, obj: Any, items: Any) -> None:
-        """``obj`` was just built holding ``items`` (a new object: its id has no entry)."""
+    def _made_from(self, obj: Any, items: Any) -> Any:
+        """``obj`` was just built holding ``items`` (a new object: its id has no entry).
+        Returns what to keep: with deep_lists, a tuple past the limit becomes a _DeepTuple."""
         depth = self._stored(items)
         if depth > 1:
             if depth > self._max_depth and not (self._deep_lists and type(obj) in _LIST_TYPES):
-                raise self._too_deep()
+                if not (self._deep_lists and type(obj) is tuple):
+                    raise self._too_deep()
+                obj = _DeepTuple(obj)
             self._depths[id(obj)] = depth
             self._pins.append(obj)
+        return obj
 
     def _fill(self, items: Any, target: Any) -> None:
         """``target`` (already built) is about to receive ``items``."""
@@ -452,24 +464,21 @@ class _RestrictedUnpickler(pickle._Unpickler):
     def load_tuple(self) -> None:
         items = self.stack
         _base.load_tuple(self)
-        self._made_from(self.stack[-1], items)
+        self.stack[-1] = self._made_from(self.stack[-1], items)
 
     def load_tuple1(self) -> None:
-        stack = self.stack
-        t = stack[-1] = (stack[-1],)
-        self._made_from(t, t)
+        t = (self.stack[-1],)
+        self.stack[-1] = self._made_from(t, t)
 
     def load_tuple2(self) -> None:
         stack = self.stack
         t = (stack[-2], stack[-1])
-        stack[-2:] = [t]
-        self._made_from(t, t)
+        stack[-2:] = [self._made_from(t, t)]
 
     def load_tuple3(self) -> None:
         stack = self.stack
         t = (stack[-3], stack[-2], stack[-1])
-        stack[-3:] = [t]
-        self._made_from(t, t)
+        stack[-3:] = [self._made_from(t, t)]
 
     def load_list(self) -> None:
         items = self.stack
@@ -510,13 +519,15 @@ class _RestrictedUnpickler(pickle._Unpickler):
 
     def load_reduce(self) -> None:
         args = self.stack[-1]
-        depth = self._stored(args) if isinstance(args, tuple) else 0  # = the args tuple's
+        # = the args tuple's depth (a list when deep_lists kept a too deep tuple as a list)
+        depth = self._stored(args) if isinstance(args, (tuple, list)) else 0
         _base.load_reduce(self)
         self._record(self.stack[-1], depth)
 
     def load_newobj(self) -> None:
         args = self.stack[-1]
-        depth = self._stored(args) if isinstance(args, tuple) else 0  # = the args tuple's
+        # = the args tuple's depth (a list when deep_lists kept a too deep tuple as a list)
+        depth = self._stored(args) if isinstance(args, (tuple, list)) else 0
         _base.load_newobj(self)
         self._record(self.stack[-1], depth)
 
@@ -715,6 +726,12 @@ def _load_stream(
     except RecursionError:  # defence in depth: the depth table should refuse it first
         raise PickleFormatError(label, "nesting too deep to read "
                                 f"({limits.describe('max_pickle_depth')})") from None
+    except TypeError as exc:
+        if _DeepTuple.__name__ in str(exc):  # "unhashable type: '_DeepTuple'": a deep key
+            raise PickleFormatError(label, f"nesting deeper than {limits.max_pickle_depth} "
+                                    f"levels ({limits.describe('max_pickle_depth')})") from None
+        raise PickleFormatError(label, f"corrupt pickle (TypeError: {_SHORT.repr(str(exc))})"
+                                ) from None
     except Exception as exc:  # malformed opcodes/arguments surface as many builtin errors
         raise PickleFormatError(
             label, f"corrupt pickle ({type(exc).__name__}: {_SHORT.repr(str(exc))})"
@@ -736,9 +753,10 @@ def safe_load(
             (e.g. ``("scipy.sparse._csc", "csc_matrix")``).
         limits: nesting depth and build budgets (default: :func:`~flag3d_core.io_limits.
             current_limits`, i.e. the defaults with ``FLAG3D_*`` environment overrides).
-        deep_lists: let lists, dicts and sets nest deeper than ``limits.max_pickle_depth``
-            (anything hashable, dtypes and arrays stay limited), for a caller that checks each
-            record's depth itself and skips the deep ones (the skeleton reader).
+        deep_lists: let lists, dicts and sets nest deeper than ``limits.max_pickle_depth``, and
+            keep a tuple that would as an (unhashable) list; anything else hashable, dtypes and
+            arrays stay limited. For a caller that measures each record itself and skips the
+            deep ones (the skeleton reader, with :func:`~flag3d_core.io_limits.nesting_depth`).
 
     Returns:
         The unpickled object.

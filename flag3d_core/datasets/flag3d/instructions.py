@@ -120,7 +120,7 @@ def _from_zip(path: Path, limits: LoadLimits) -> dict[int, ActivityInstruction]:
             label = f"{path}!{member.filename}"
             return parse_json(label, reader.read(member), InstructionFileError, limits)
 
-        members = [m for m in reader.members() if not m.is_dir()
+        members = [m for m in reader.members() if m.filename and not m.is_dir()
                    and m.filename.lower().endswith(".json")
                    and not PurePosixPath(m.filename).name.startswith(".")
                    and "__MACOSX" not in m.filename]
