@@ -438,3 +438,117 @@ def test_instruction_errors(tmp_path):
         load_instructions(tmp_path / "noname.json")
     with pytest.raises(FileNotFoundError):
         load_instructions(tmp_path / "absent.zip")
+
+
+# ---------------------------------------------------------------------- limits (issue 9)
+
+from flag3d_core.io_limits import LoadLimits  # noqa: E402
+from tests.crafted_files import (  # noqa: E402
+    deep_dicts,
+    deep_lists,
+    json_text_member,
+    npy_header,
+    npz_with,
+    patch_zip,
+    valid_smpl_npz,
+    with_deep_record,
+    zip_of,
+)
+
+
+@pytest.mark.parametrize("inner", [deep_lists(3_000), b"N" + b"\x85" * 3_000, deep_dicts(3_000),
+                                   deep_lists(101)], ids=["lists", "tuples", "dicts", "101"])
+def test_a_deeply_nested_annotation_is_skipped_and_the_others_read(tmp_path, inner):
+    path = tmp_path / "flag3d_keypoint.pkl"
+    path.write_bytes(with_deep_record(inner))
+    recs = list(iter_skeleton_pkl(path, kind="3d"))
+    good = [r for r in recs if not isinstance(r, SkippedRecord)]
+    (bad,) = [r for r in recs if isinstance(r, SkippedRecord)]
+    assert len(good) == 2
+    assert bad.name == "S001C001M001P003A003R001" and bad.index == 2
+    assert bad.reason == (f"{path}: annotation nests deeper than 100 levels "
+                          "(limit max_pickle_depth=100)")
+    # a tighter limit from the caller
+    recs = list(iter_skeleton_pkl(path, kind="3d", limits=LoadLimits(max_pickle_depth=10)))
+    assert "limit max_pickle_depth=10" in recs[2].reason
+
+
+def test_img_shape_beyond_32_bits_is_skipped(tmp_path):
+    path = tmp_path / "s.pkl"
+    write_pkl(path, {"annotations": [ann3d("S001C001M001P001A001R001", img_shape=(2**40, 5)),
+                                     ann3d("S001C001M001P001A001R002", img_shape=(1.0, 1e400))]})
+    reasons = [r.reason for r in iter_skeleton_pkl(path, kind="3d")]
+    assert reasons == ["img_shape (1099511627776, 5) is outside 0..2147483647",
+                       "img_shape (1.0, inf) is not (H, W)"]
+
+
+def test_instruction_zip_caps_name_the_member_and_the_setting(tmp_path):
+    path = tmp_path / "instruction.zip"
+    path.write_bytes(zip_of([("A001.json", json_text_member(5_000)),
+                             ("A002.json", json_text_member(5_000))]))
+    assert len(load_instructions(path)) == 2
+    with pytest.raises(InstructionFileError) as info:
+        load_instructions(path, limits=LoadLimits(max_zip_entry_bytes=4_000))
+    assert str(info.value) == (f"{path}!A001.json: inflates to 5000 bytes, more than 4000 "
+                               "(limit max_zip_entry_bytes=4000)")
+    with pytest.raises(InstructionFileError, match=r"A002.json: the archive inflates to more "
+                       r"than 8000 bytes \(limit max_zip_total_bytes=8000\)"):
+        load_instructions(path, limits=LoadLimits(max_zip_total_bytes=8_000))
+    with pytest.raises(InstructionFileError, match=r"2 members, more than 1 \(limit "
+                       r"max_zip_members=1\)"):
+        load_instructions(path, limits=LoadLimits(max_zip_members=1))
+    # a central directory that understates the size: the read stops there and fails its CRC
+    path.write_bytes(patch_zip(zip_of([("A001.json", json_text_member(2_000_000))]),
+                               file_size=100))
+    with pytest.raises(InstructionFileError, match=r"A001.json: unreadable member .*CRC"):
+        load_instructions(path)
+
+
+def test_instruction_json_size_and_depth(tmp_path, monkeypatch):
+    path = tmp_path / "instructions.json"
+    path.write_text(json.dumps({"A001": {"I001": "x" * 500}}))
+    monkeypatch.setenv("FLAG3D_MAX_JSON_BYTES", "100")
+    with pytest.raises(InstructionFileError, match=r"larger than 100 bytes \(limit "
+                       r"max_json_bytes=100\)"):
+        load_instructions(path)
+    monkeypatch.delenv("FLAG3D_MAX_JSON_BYTES")
+    path.write_text("[" * 200 + "]" * 200)
+    with pytest.raises(InstructionFileError, match=r"nesting deeper than 100 levels \(limit "
+                       r"max_json_depth=100\)"):
+        load_instructions(path)
+    path.write_text("[" * 100_000 + "]" * 100_000)  # json itself would recurse too deep
+    with pytest.raises(InstructionFileError, match="max_json_depth=100"):
+        load_instructions(path)
+
+
+def test_npz_members_are_checked_before_allocating(tmp_path):
+    path = tmp_path / "S001C001M001P001A001R001.npz"
+    path.write_bytes(valid_smpl_npz())
+    assert load_easymocap_smpl(path).num_frames == 6
+    path.write_bytes(npz_with("poses", npy_header((10**12, 72)) + b"\0" * 64))
+    with pytest.raises(SmplFileError) as info:
+        load_easymocap_smpl(path)
+    assert str(info.value) == (f"{path}!poses.npy: header declares shape (1000000000000, 72) "
+                               "of float32 (288000000000000 bytes) but the member holds 64")
+    path.write_bytes(valid_smpl_npz(frames=2_000))  # poses: 576 kB
+    with pytest.raises(SmplFileError, match=r"poses.npy: inflates to \d+ bytes, more than "
+                       r"100000 \(limit max_zip_entry_bytes=100000\)"):
+        load_easymocap_smpl(path, limits=LoadLimits(max_zip_entry_bytes=100_000))
+    path.write_bytes(npz_with("poses", b"\x93NUMPY\x01\x00" + b"\xff" * 40))
+    with pytest.raises(SmplFileError, match="poses.npy: not a readable .npy member"):
+        load_easymocap_smpl(path)
+
+
+def test_smpl_json_and_pickle_limits(tmp_path):
+    path = tmp_path / "S001C001M001P001A001R001.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(SmplFileError, match="max_json_depth=100"):
+        load_easymocap_smpl(path)
+    path.write_text(json.dumps([{"id": 0}, [{"id": 0}]]))  # mixed frames: no KeyError
+    with pytest.raises(SmplFileError, match="frame 0"):
+        load_easymocap_smpl(path)
+    pkl = tmp_path / "S001C001M001P001A001R001.pkl"
+    pkl.write_bytes(pickle.dumps({"poses": range(10**10), "shapes": np.zeros(10),
+                                  "Rh": np.zeros((1, 3)), "Th": np.zeros((1, 3))}, protocol=2))
+    with pytest.raises(FileFormatError, match="max_pickle_items=1000000"):
+        load_easymocap_smpl(pkl)

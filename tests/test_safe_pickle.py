@@ -303,3 +303,140 @@ def test_corrupt_bytearray_size_does_not_allocate(seekable):
     good = pickle.dumps({"a": arr}, protocol=5)
     stream = io.BytesIO(good) if seekable else io.BufferedReader(_Pipe(good))
     np.testing.assert_array_equal(safe_load(stream)["a"], arr)
+
+
+# ---------------------------------------------------------------------- limits (issue 9)
+
+from flag3d_core.io_limits import DEFAULT, LoadLimits, current_limits  # noqa: E402
+
+
+def _nested_lists(n: int) -> bytes:
+    return b"\x80\x04" + b"]" * n + b"a" * (n - 1) + b"."  # a list nested n deep
+
+
+def test_depth_limit_names_the_file_the_limit_and_its_setting():
+    tight = LoadLimits(max_pickle_depth=5)
+    assert len(safe_loads(_nested_lists(5), limits=tight)) == 1
+    with pytest.raises(PickleFormatError) as info:
+        safe_loads(_nested_lists(6), label="data.pkl", limits=tight)
+    assert str(info.value) == ("data.pkl: nesting deeper than 5 levels "
+                               "(limit max_pickle_depth=5)")
+    with pytest.raises(PickleFormatError, match="max_pickle_depth=100"):
+        safe_loads(_nested_lists(101))
+    # the crash of the finding: a 200,000-deep tuple used as a dict key
+    with pytest.raises(PickleFormatError, match="nesting deeper than 100 levels"):
+        safe_loads(b"\x80\x02}N" + b"\x85" * 200_000 + b"Ns.", label="deep.pkl")
+
+
+def test_every_container_kind_counts_towards_the_depth():
+    tight = LoadLimits(max_pickle_depth=20)
+    deep = {"tuples": b"\x80\x02N" + b"\x85" * 30 + b".",
+            "dicts": b"\x80\x04" + b"}\x8c\x01k" * 30 + b"N" + b"s" * 30 + b".",
+            "frozensets": b"\x80\x04" + b"(" * 30 + b"N" + b"\x91" * 30 + b".",
+            "slices (call results)": b"\x80\x02c__builtin__\nslice\nq\x00" + b"h\x00" * 30
+            + b"N" + b"NN\x87R" * 30 + b".",
+            "lists in dicts in tuples": pickle.dumps(_alternating(30), protocol=2)}
+    for kind, raw in deep.items():
+        with pytest.raises(PickleFormatError, match="max_pickle_depth=20"):
+            safe_loads(raw, limits=tight)
+        assert safe_loads(raw, limits=LoadLimits(max_pickle_depth=70)) is not None, kind
+
+
+def _alternating(n: int):
+    obj: object = None
+    for i in range(n):
+        obj = ([obj], {"k": obj}, (obj,))[i % 3]
+    return obj
+
+
+def test_real_files_nest_a_few_levels():
+    """A pyskl annotation pickle (dict / list / dict / array with dtype) counts 7 levels."""
+    data = {"split": {"train": ["a"]}, "annotations": [
+        {"frame_dir": "a", "keypoint": np.zeros((1, 4, 25, 3), np.float32), "img_shape": (1, 2)}]}
+    for protocol in (2, 4, 5):
+        raw = pickle.dumps(data, protocol=protocol)
+        safe_loads(raw, limits=LoadLimits(max_pickle_depth=7))
+        with pytest.raises(PickleFormatError, match="nesting"):
+            safe_loads(raw, limits=LoadLimits(max_pickle_depth=4))
+
+
+def test_containers_that_grow_after_being_stored_are_refused():
+    shared = [1]
+    assert safe_loads(pickle.dumps([shared, shared, {"a": shared}])) == [[1], [1], {"a": [1]}]
+    selfref: list = []
+    selfref.append(selfref)
+    with pytest.raises(PickleFormatError, match="grows after it was stored"):
+        safe_loads(pickle.dumps(selfref), label="r.pkl")
+    # top-down: every new list goes into one already stored (through the memo)
+    raw = bytearray(b"\x80\x04]\x94")
+    for k in range(300):
+        raw += b"j" + k.to_bytes(4, "little") + b"]\x94a0"
+    with pytest.raises(PickleFormatError, match="grows after it was stored"):
+        safe_loads(bytes(raw + b"j\x00\x00\x00\x00."))
+
+
+def test_deep_lists_mode_keeps_deep_lists_and_demotes_deep_tuples():
+    out = safe_loads(_nested_lists(3_000), deep_lists=True)
+    assert isinstance(out, list)
+    deep_tuple = safe_loads(b"\x80\x02N" + b"\x85" * 3_000 + b".", deep_lists=True)
+    assert isinstance(deep_tuple, list)  # unhashable, so it can never be hashed in C
+    with pytest.raises(TypeError):
+        hash(deep_tuple)
+    with pytest.raises(PickleFormatError, match="max_pickle_depth=100"):  # as a key: refused
+        safe_loads(b"\x80\x02}N" + b"\x85" * 3_000 + b"Ns.", deep_lists=True)
+
+
+def test_callables_may_not_build_more_than_the_file_allows():
+    from tests.crafted_files import memo_copies, set_of_range
+
+    set_range = set_of_range(10**10)
+    assert len(set_range) < 60
+    with pytest.raises(PickleFormatError) as info:
+        safe_loads(set_range, label="range.pkl")
+    msg = str(info.value)
+    assert msg.startswith("range.pkl: range(0, 10000000000) would build 10000000000 items")
+    assert "limit max_pickle_items=1000000 + pickle_items_per_byte=1.0 per byte" in msg
+    assert safe_loads(pickle.dumps(set(range(1000)), protocol=2)) == set(range(1000))
+    small = LoadLimits(max_pickle_items=10, pickle_items_per_byte=0.0)
+    with pytest.raises(PickleFormatError, match="max_pickle_items=10"):
+        safe_loads(pickle.dumps(set(range(100)), protocol=2), limits=small)
+    # one list in the memo, copied by frozenset() again and again
+    assert len(safe_loads(memo_copies(items=1_000, copies=10))) == 10
+    with pytest.raises(PickleFormatError, match=r"frozenset\(\) would build 100000 items"):
+        safe_loads(memo_copies(items=100_000, copies=100))
+
+
+def test_bytes_budget_covers_copies_and_empty_containers():
+    tight = LoadLimits(max_pickle_bytes=10_000, pickle_bytes_per_byte=0.0)
+    with pytest.raises(PickleFormatError, match=r"empty containers take more than the 10000 "
+                       r"bytes a \d+-byte pickle may build \(limit max_pickle_bytes=10000"):
+        safe_loads(b"\x80\x04(" + b"\x8f" * 1_000 + b"l.", limits=tight)
+    with pytest.raises(PickleFormatError, match="numpy arrays"):
+        safe_loads(pickle.dumps(np.zeros(5_000, np.float32)), limits=tight)
+    assert safe_loads(pickle.dumps(np.zeros(5_000, np.float32))).shape == (5_000,)
+
+
+@pytest.mark.parametrize("opcode", [b"\x8d", b"\x8e", b"\x95", b"\x96"])  # str8 bytes8 frame ba8
+def test_declared_lengths_past_the_end_of_the_file_allocate_nothing(opcode):
+    import tracemalloc
+
+    raw = (b"\x80\x05" + opcode + (1 << 40).to_bytes(8, "little") + b"abc.")
+    tracemalloc.start()
+    with pytest.raises(PickleFormatError, match="truncated"):
+        safe_loads(raw)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 1 << 20
+
+
+def test_limits_come_from_the_environment_at_each_load(monkeypatch):
+    assert current_limits({}) is DEFAULT
+    monkeypatch.setenv("FLAG3D_MAX_PICKLE_DEPTH", "4")
+    monkeypatch.setenv("FLAG3D_PICKLE_ITEMS_PER_BYTE", "0.5")
+    assert current_limits() == LoadLimits(max_pickle_depth=4, pickle_items_per_byte=0.5)
+    with pytest.raises(PickleFormatError, match="max_pickle_depth=4"):
+        safe_loads(_nested_lists(5))
+    assert safe_loads(_nested_lists(5), limits=DEFAULT)  # an explicit limits= wins
+    monkeypatch.setenv("FLAG3D_MAX_PICKLE_DEPTH", "deep")
+    with pytest.raises(ValueError, match="FLAG3D_MAX_PICKLE_DEPTH='deep'"):
+        current_limits()
