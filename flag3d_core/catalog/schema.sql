@@ -118,3 +118,15 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     seconds     DOUBLE,
     skipped     JSON                       -- [{name, reason}, ...] (first 1,000)
 );
+
+-- Text index of the activities' names and instructions (flag3d_core.search): one row per
+-- (activity, field) with its MiniLM sentence embedding (unit length). Rebuilt after an ingest
+-- when the texts changed; meta holds the model name and a fingerprint of the indexed texts.
+CREATE TABLE IF NOT EXISTS text_index (
+    doc_id      INTEGER PRIMARY KEY,       -- storage order (rows of the embedding matrix)
+    dataset     TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    field       TEXT NOT NULL,             -- 'name' | 'description' | 'key_points' | 'mistakes'
+    text        TEXT NOT NULL,
+    embedding   FLOAT[384] NOT NULL
+);
