@@ -11,8 +11,10 @@ environment variables applied (read at each load, so a deployment can tighten or
     FLAG3D_MAX_PICKLE_ITEMS        items admitted callables (set(), frozenset(), ...,
                                    range()) may build in one pickle, plus ...         (1,000,000)
     FLAG3D_PICKLE_ITEMS_PER_BYTE   ... this many more per byte of the pickle           (1.0)
-    FLAG3D_MAX_PICKLE_BYTES        bytes callables may copy (bytes(), numpy scalars,
-                                   array data), plus ...                               (64 MiB)
+    FLAG3D_MAX_PICKLE_BYTES        bytes a pickle may build beyond what it spells out:
+                                   copies by callables (bytes(), numpy scalars, array
+                                   data) and empty containers made by one-byte
+                                   opcodes, plus ...                                   (64 MiB)
     FLAG3D_PICKLE_BYTES_PER_BYTE   ... this many more per byte of the pickle           (2.0)
     FLAG3D_MAX_ZIP_MEMBERS         members of one zip or .npz archive                  (1,000)
     FLAG3D_MAX_ZIP_ENTRY_BYTES     inflated size of one member                         (16 MiB)
@@ -26,7 +28,9 @@ array data (read once from the file, well inside 2 bytes per file byte) and buil
 ranges; an instruction zip holds 60 JSON members of a few KB; an SMPL ``.npz`` holds four arrays
 below 1 MB (16 MiB is ~55,000 frames of float32 poses). Anything a pickle builds by its own
 opcodes costs at least one file byte per item, so only what admitted callables build (and
-ranges, which are lazy until something iterates them) needs a budget of its own.
+ranges, which are lazy until something iterates them) needs an item budget, and only copies
+and one-byte empty containers (a set is 216 bytes) a byte budget; both grow with the file, so
+the real 1.7 GB skeleton pickle (array data ~1x its size) stays far inside them.
 
 Every violation raises the loader's :class:`~flag3d_core.errors.FileFormatError` subclass whose
 message names the file (and zip member) and the limit with its value and setting name, e.g.

@@ -576,10 +576,12 @@ class BatchResult:
 
 def run_batch(cases: list[Case], folder: Path, *, timeout: float = 120.0,
               rlimit: int = RLIMIT_AS, case_timeout: int = 20, env: dict | None = None,
-              catalog: Path | None = None) -> BatchResult:
-    """Run ``cases`` in one subprocess under the memory cap; results by case id."""
+              catalog: Path | None = None, trace_memory: bool = False) -> BatchResult:
+    """Run ``cases`` in one subprocess under the memory cap; results by case id
+    (``trace_memory``: each result also has ``peak_mb``, the case's peak traced allocation)."""
     manifest = write_manifest(cases, folder, rlimit=rlimit, case_timeout=case_timeout,
-                              catalog=str(catalog) if catalog else None)
+                              catalog=str(catalog) if catalog else None,
+                              trace_memory=trace_memory)
     full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
     try:
         proc = subprocess.run([sys.executable, "-m", "tests.crafted_files", str(manifest)],
@@ -672,6 +674,7 @@ def _run_manifest(manifest: Path) -> None:
     import resource
     import signal
     import time
+    import tracemalloc
 
     spec = json.loads(manifest.read_text())
     cap = int(spec["rlimit"])
@@ -692,6 +695,8 @@ def _run_manifest(manifest: Path) -> None:
         os.environ.update({**base_env, **case["env"]})
         rec: dict = {"id": case["id"]}
         t0 = time.perf_counter()
+        if spec.get("trace_memory"):  # Python and numpy allocations of this case alone
+            tracemalloc.start()
         signal.alarm(int(spec["case_timeout"]))
         try:
             rec.update(status="ok", detail=_summary(case["loader"], case, catalog))
@@ -706,6 +711,9 @@ def _run_manifest(manifest: Path) -> None:
                        traceback=traceback.format_exc()[-1500:])
         finally:
             signal.alarm(0)
+            if tracemalloc.is_tracing():
+                rec["peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+                tracemalloc.stop()
         rec["seconds"] = round(time.perf_counter() - t0, 3)
         rec["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         rec["marker"] = bool(case["marker"]) and Path(case["marker"]).exists()
