@@ -25,13 +25,13 @@ c[4].metric("Model runs", stats["model_runs"])
 left, right = st.columns(2)
 with left:
     df = state.counts_by(version, ("body_part", "source"))
-    st.plotly_chart(bar_counts(df, "body_part", "Sequences per body part", color="source"),
+    st.altair_chart(bar_counts(df, "body_part", "Sequences per body part", color="source"),
                     width="stretch")
 with right:
-    st.plotly_chart(bar_counts(state.split_counts(version), "split",
+    st.altair_chart(bar_counts(state.split_counts(version), "split",
                                "Sequences per protocol split", color="source"), width="stretch")
 
-st.plotly_chart(duration_boxes(state.mocap_lengths(version), "MoCap sequence length per body part"),
+st.altair_chart(duration_boxes(state.mocap_lengths(version), "MoCap sequence length per body part"),
                 width="stretch")
 
 st.subheader("This host")

@@ -1,27 +1,39 @@
-"""Plotly figures of what the catalog holds (no streamlit here: pages only display them)."""
+"""Figures of what the catalog holds (no streamlit here: pages only display them).
+
+Home's charts are Vega-Lite (Altair): in headless Chromium on the 2-core machine a fresh tab drew
+three small Vega-Lite charts ~0.7 s after the page title, three plotly charts ~2 s after it
+(plotly.js is a far larger bundle to load and compile). The taxonomy sunburst stays plotly:
+Browse uses its click events.
+"""
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 SOURCE_COLORS = {"mocap": "#2f6fde", "render": "#f28e2b", "real": "#59a14f"}
 
 
+def _source_color() -> alt.Color:
+    names = list(SOURCE_COLORS)
+    return alt.Color("source:N", title="source", sort=names,
+                     scale=alt.Scale(domain=names, range=[SOURCE_COLORS[n] for n in names]))
+
+
 def bar_counts(df: pd.DataFrame, x: str, title: str, color: str | None = None,
-               horizontal: bool = False, height: int = 320) -> go.Figure:
-    """Bar chart of a ``counts_by`` frame (columns ``x``, optional ``color``, ``n``)."""
-    kwargs = dict(color=color, color_discrete_map=SOURCE_COLORS if color == "source" else None,
-                  title=title, height=height)
-    if horizontal:
-        fig = px.bar(df, y=x, x="n", orientation="h", **kwargs)
-        fig.update_yaxes(categoryorder="array", categoryarray=list(df[x])[::-1], title=None)
-    else:
-        fig = px.bar(df, x=x, y="n", **kwargs)
-        fig.update_xaxes(title=None)
-    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10), legend_title_text=None)
-    return fig
+               height: int = 300) -> alt.Chart:
+    """Stacked bar chart of a ``counts_by`` frame (columns ``x``, optional ``color``, ``n``),
+    bars in the frame's order."""
+    enc = {"x": alt.X(f"{x}:N", sort=list(dict.fromkeys(df[x])), title=None,
+                      axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
+           "y": alt.Y("n:Q", title="sequences"),
+           "tooltip": [x, *([color] if color else []), alt.Tooltip("n:Q", title="sequences")]}
+    if color == "source":
+        enc["color"] = _source_color()
+    elif color:
+        enc["color"] = alt.Color(f"{color}:N")
+    return alt.Chart(df, title=title, height=height).mark_bar().encode(**enc)
 
 
 def taxonomy_sunburst(tax: pd.DataFrame, title: str = "Taxonomy") -> go.Figure:
@@ -45,11 +57,16 @@ def taxonomy_sunburst(tax: pd.DataFrame, title: str = "Taxonomy") -> go.Figure:
     return fig
 
 
-def duration_boxes(df: pd.DataFrame, title: str = "Sequence length per body part") -> go.Figure:
-    """Box plot of sequence durations (seconds) per body part, one box per activity on hover."""
-    d = df.assign(seconds=df["n_frames"] / df["fps"])
-    fig = px.box(d, x="body_part", y="seconds", color="body_part", points="outliers",
-                 hover_data=["activity_id", "activity"], title=title, height=360)
-    fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=40, b=10))
-    fig.update_xaxes(title=None)
-    return fig
+def duration_boxes(df: pd.DataFrame, title: str = "Sequence length per body part",
+                   height: int = 340) -> alt.Chart:
+    """Box plot of sequence durations (seconds) per body part (whiskers at 1.5 IQR, outliers
+    drawn, each with its activity on hover)."""
+    d = df.assign(seconds=df["n_frames"] / df["fps"])[["body_part", "seconds", "activity_id",
+                                                        "activity"]]
+    order = list(dict.fromkeys(d["body_part"]))
+    return alt.Chart(d, title=title, height=height).mark_boxplot(extent=1.5, size=28).encode(
+        x=alt.X("body_part:N", sort=order, title=None,
+                axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
+        y=alt.Y("seconds:Q", title="seconds"),
+        color=alt.Color("body_part:N", legend=None, sort=order),
+        tooltip=["activity_id", "activity", alt.Tooltip("seconds:Q", format=".1f")])

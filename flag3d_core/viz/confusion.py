@@ -66,27 +66,29 @@ def confusion_heatmap(cm: np.ndarray, class_names: Sequence[str], groups: Sequen
     m = normalise_rows(m) if normalise and not diverging else m
     m = m[np.ix_(order, order)]
     full = [f"{ids[i]} {class_names[i]}" for i in order]
-    custom = np.array([[[order[r], order[c]] for c in range(k)] for r in range(k)])
+    custom = np.stack(np.meshgrid(order, order, indexing="xy")[::-1], axis=-1)  # (K, K, 2)
     zmax = float(np.abs(m).max()) or 1.0
     pos = np.arange(k)
+    value = "share of the true class" if normalise and not diverging else "value"
+    hover = [[f"true: {full[r]}<br>predicted: {full[c]}<br>{value}: {m[r, c]:.2f}"
+              for c in range(k)] for r in range(k)]
     fig = go.Figure(go.Heatmap(
-        z=m, x=pos, y=pos, customdata=custom,
+        z=m, x=pos, y=pos, text=hover, hovertemplate="%{text}<extra></extra>",
         colorscale="RdBu" if diverging else "Blues", zmid=0 if diverging else None,
         zmin=-zmax if diverging else 0, zmax=zmax,
-        hoverinfo="skip",  # the invisible cell markers above carry hover and click
         colorbar=dict(title="share of row" if normalise and not diverging else "count"),
     ))
-    # Heatmap cells are not selectable in plotly: an invisible square marker over every cell
-    # makes a click a point selection carrying (true, pred) in its customdata.
-    xs, ys = np.meshgrid(pos, pos)
-    value = "share of the true class" if normalise and not diverging else "value"
+    # Heatmap cells are not selectable in plotly: an invisible square marker over a cell makes
+    # a click a point selection carrying (true, pred) in its customdata. Only cells with
+    # sequences get one (a few per class instead of K*K SVG markers, which took the browser
+    # seconds to draw at 60 classes); an empty cell has nothing to list.
+    rows, cols = np.nonzero(m)
     fig.add_trace(go.Scatter(
-        x=xs.ravel(), y=ys.ravel(), mode="markers",
+        x=cols, y=rows, mode="markers",
         marker=dict(symbol="square", size=max(6, int(0.8 * (height - 200) / k)),
                     color="rgba(0,0,0,0)"),
-        customdata=custom.reshape(-1, 2),
-        text=[f"true: {full[r]}<br>predicted: {full[c]}<br>{value}: {m[r, c]:.2f}"
-              for r, c in zip(ys.ravel(), xs.ravel(), strict=True)],
+        customdata=custom[rows, cols],
+        text=[hover[r][c] for r, c in zip(rows, cols, strict=True)],
         hovertemplate="%{text}<extra></extra>", showlegend=False, name="cells"))
     for name, s, e in spans:
         if s > 0:
