@@ -61,7 +61,8 @@ def home(page: Any, url: str, _sid: str) -> float:
     t0 = time.perf_counter()
     page.goto(f"{url}/home")
     page.wait_for_function(  # Vega-Lite charts (a canvas each) or, before, plotly ones
-        "document.querySelectorAll('[data-testid=stVegaLiteChart] canvas').length + "
+        "document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
+        "[data-testid=stVegaLiteChart] svg.marks').length + "
         "[...document.querySelectorAll('.js-plotly-plot')].filter("
         "(p) => p.querySelector('.trace')).length >= 3", timeout=60_000)
     return time.perf_counter() - t0
