@@ -77,3 +77,11 @@ def test_sequence_page_loads_each_array_once_per_run(use_small_env, monkeypatch)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not counts, counts
+
+
+def test_uncaught_errors_show_no_traceback_in_the_browser():
+    import tomllib
+
+    cfg = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    # "type": exception type and a generic message; the traceback only in the server log
+    assert cfg["client"]["showErrorDetails"] == "type"
