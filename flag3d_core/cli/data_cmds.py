@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from flag3d_core.settings import Settings
 
 if TYPE_CHECKING:
     from flag3d_core.catalog.ingest_flag3d import Flag3DParts, IngestSummary, PelvisFn
+    from flag3d_core.search.encoder import TextEncoder
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +64,51 @@ def _pelvis_fn(settings: Settings) -> PelvisFn:
     return model.rest_pelvis
 
 
-def ingest_parts(parts: Flag3DParts, settings: Settings,
-                 fps: float | None = None) -> IngestSummary:
+@functools.lru_cache(maxsize=1)
+def text_encoder(device: str) -> TextEncoder:
+    """The process's sentence encoder (loaded once: several ingests in one process, as in the
+    tests, share it)."""
+    from flag3d_core.search.encoder import MiniLMEncoder
+
+    return MiniLMEncoder.load(device)
+
+
+def refresh_text_index(settings: Settings) -> str:
+    """Build the catalog's text index for search unless it is up to date (the check reads the
+    catalog only; the encoder loads when the activity texts changed). Returns what was done.
+    Without the encoder packages the search keeps its keyword and id matches: a warning."""
+    from flag3d_core.search.encoder import EncoderUnavailableError
+    from flag3d_core.search.index import ensure_text_index
+
+    try:
+        summary = ensure_text_index(settings.catalog,
+                                    lambda: text_encoder(settings.torch_device()))
+    except EncoderUnavailableError as exc:
+        log.warning("text index not built (search falls back to keywords): %s", exc)
+        return f"not built: {exc}"
+    return summary.describe()
+
+
+def ingest_and_index(parts: Flag3DParts, settings: Settings,
+                     fps: float | None = None) -> tuple[IngestSummary, str]:
+    """Ingest FLAG3D release parts, then refresh the text index; (summary, index outcome)."""
     from flag3d_core.catalog.ingest_flag3d import ingest_flag3d
 
     bars = StageBars()
     try:
-        return ingest_flag3d(parts, settings.catalog, settings.arrays_dir, fps=fps or settings.fps,
-                             pelvis_fn=_pelvis_fn(settings) if parts.smpl_dir else None,
-                             progress=bars)
+        summary = ingest_flag3d(parts, settings.catalog, settings.arrays_dir,
+                                fps=fps or settings.fps,
+                                pelvis_fn=_pelvis_fn(settings) if parts.smpl_dir else None,
+                                progress=bars)
     finally:
         bars.close()
+    return summary, refresh_text_index(settings)
+
+
+def ingest_parts(parts: Flag3DParts, settings: Settings,
+                 fps: float | None = None) -> IngestSummary:
+    """Ingest FLAG3D release parts and refresh the text index (see :func:`ingest_and_index`)."""
+    return ingest_and_index(parts, settings, fps)[0]
 
 
 def cmd_ingest_flag3d(args: argparse.Namespace, settings: Settings) -> int:
@@ -94,13 +130,13 @@ def cmd_ingest_flag3d(args: argparse.Namespace, settings: Settings) -> int:
     for p in [parts.skeleton, parts.smpl_dir, parts.instructions, *parts.skeleton_2d]:
         if p is not None and not Path(p).exists():
             raise FileNotFoundError(f"{p}: no such file or directory")
-    summary = ingest_parts(parts, settings, args.fps)
+    summary, index = ingest_and_index(parts, settings, args.fps)
     reasons = "\n".join(f"  skipped {s['name']}: {s['reason']}" for s in summary.skipped[:20])
     more = f"\n  ... and {len(summary.skipped) - 20} more" if len(summary.skipped) > 20 else ""
-    emit(args, {"catalog": str(settings.catalog), **summary.as_dict()},
+    emit(args, {"catalog": str(settings.catalog), **summary.as_dict(), "text_index": index},
          f"ingested {summary.ingested} sequences ({summary.by_source}), {summary.smpl} with SMPL, "
          f"skipped {len(summary.skipped)}, in {summary.seconds:.1f} s -> {settings.catalog}"
-         + (f"\n{reasons}{more}" if reasons else ""))
+         + (f"\n{reasons}{more}" if reasons else "") + f"\ntext index: {index}")
     return 0
 
 
@@ -172,10 +208,12 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     else:
         done["synth"] = "present"
     if not settings.catalog.exists():
-        summary = ingest_parts(find_parts(root), settings)
+        summary, index = ingest_and_index(find_parts(root), settings)
         done["catalog"] = f"built: {summary.ingested} sequences"
+        done["text_index"] = index
     else:
         done["catalog"] = "present"
+        done["text_index"] = refresh_text_index(settings)  # catalogs from before the index
     from flag3d_core.cli.model_cmds import ensure_default_models
 
     done["models"] = ensure_default_models(settings)
