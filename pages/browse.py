@@ -1,14 +1,16 @@
-"""Browse: taxonomy body part -> activity -> instruction, filters, the matching sequences.
+"""Browse: search by words, taxonomy body part -> activity -> instruction, filters, the matching
+sequences.
 
-Every filter is bound to a URL query parameter (``bind="query-params"``), so a copied link
-reproduces the view; a click on the sunburst sets the body-part and activity filters.
+Every filter (and the search box) is bound to a URL query parameter (``bind="query-params"``),
+so a copied link reproduces the view; a click on the sunburst sets the body-part and activity
+filters; a search result opens its activity here or its sequence in the player.
 """
 
 import streamlit as st
 
 from flag3d_core.catalog import queries
 from flag3d_core.viz.catalog_charts import taxonomy_sunburst
-from pages._ui import state
+from pages._ui import search, state
 from pages._ui.clicks import apply_sunburst_click
 from pages._ui.routing import ensure_navigation
 
@@ -17,6 +19,19 @@ MAX_ROWS = 5000
 ensure_navigation()
 st.title("Browse")
 version = state.catalog_or_stop()
+
+query = st.text_input(
+    "Search activities and sequences",
+    key="q",
+    bind="query-params",
+    type="search",
+    placeholder="An activity, a motion in your own words, or ids: "
+    "“Sumo Squat”, “exercise for the triceps”, “A017 P002”",
+)
+if query and query.strip():  # a hit sets the filters below (their keys)
+    search.show_results(version, query.strip(), filter_keys={
+        "body_part": "bp", "activity": "act", "performer": "performer", "repetition": "rep",
+        "camera": "camera", "source": "source"})
 acts = state.activities(version)
 names = dict(zip(acts.activity_id, acts.name, strict=True))
 body_parts = list(dict.fromkeys(acts["body_part"]))
@@ -81,7 +96,7 @@ activity_id = c2.selectbox(
     list(in_bp.activity_id),
     index=None,
     placeholder="All activities",
-    format_func=lambda a: f"{a} · {names[a]}",
+    format_func=lambda a: search.activity_label(a, names[a]),
     key="act",
     bind="query-params",
 )
