@@ -1,13 +1,18 @@
 """Recognition: runs against ground truth, class by class; drill into why a class is confused."""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from flag3d_core.catalog.views import sequence_label
 from flag3d_core.errors import Flag3dError
 from flag3d_core.recognition.summary import activity_label, cell_param, parse_cell_param
-from flag3d_core.viz.confusion import confusion_heatmap, normalise_rows, rollup_heatmap
+from flag3d_core.viz.confusion import (
+    CELL_SELECTION,
+    confusion_heatmap,
+    normalise_rows,
+    rollup_heatmap,
+)
+from flag3d_core.viz.recognition_charts import joint_difference_bars, top5_bars
 from pages._ui import models, runs, sequences, state
 from pages._ui.clicks import heatmap_cell
 from pages._ui.player import player
@@ -63,17 +68,17 @@ with tab_cm:
         "Rows are ground truth, columns predictions, classes grouped by body part. "
         "Click a cell to list its sequences."
     )
-    st.plotly_chart(
+    st.altair_chart(
         confusion_heatmap(
             cm, names, groups, normalise=mode == "normalised", title=f"Confusion matrix of {run_a}"
         ),
         on_select="rerun",
-        selection_mode="points",
+        selection_mode=CELL_SELECTION,
         key="cm_click",
-        width="stretch",
+        width="content",
     )
 with tab_bp:
-    st.plotly_chart(rollup_heatmap(cm, groups, normalise=mode == "normalised"), width="stretch")
+    st.altair_chart(rollup_heatmap(cm, groups, normalise=mode == "normalised"), width="content")
 with tab_pairs:
     pairs = runs.confused_pairs(version, run_a)
     st.dataframe(pairs.drop(columns=["true_label", "pred_label"]), hide_index=True,
@@ -82,7 +87,7 @@ with tab_diff:
     if len(chosen) == 2:
         cm_b = runs.run_confusion(version, chosen[1])
         diff = normalise_rows(cm) - normalise_rows(cm_b)
-        st.plotly_chart(
+        st.altair_chart(
             confusion_heatmap(
                 diff,
                 names,
@@ -90,7 +95,7 @@ with tab_diff:
                 diverging=True,
                 title=f"{chosen[0]} minus {chosen[1]} (row shares)",
             ),
-            width="stretch",
+            width="content",
         )
         st.caption(
             "Red on the diagonal: run A is right more often for that class; red off the "
@@ -152,14 +157,13 @@ if not cell.empty:
             col.markdown(m["description"] or "")
             if m["key_points"]:
                 col.caption(f"Key points: {m['key_points']}")
-        fig = px.bar(
-            pd.DataFrame(diff, columns=["joint", "name", "difference"]),
-            x="name",
-            y="difference",
-            title="Per-joint motion difference (body-centred, phase-invariant)",
-            height=300,
+        st.altair_chart(
+            joint_difference_bars(
+                pd.DataFrame(diff, columns=["joint", "name", "difference"]),
+                "Per-joint motion difference (body-centred, phase-invariant)",
+            ),
+            width="stretch",
         )
-        st.plotly_chart(fig, width="stretch")
     elif pick:
         st.info("2D-keypoint runs: the side-by-side 3D player needs MoCap sequences.")
 
@@ -234,18 +238,4 @@ if arrays:
         if warn_train.get(key):
             st.warning(f"{key} is in the **training** split of {model_run}'s protocol "
                        f"({protocol}): the model has seen it, so this is not a test result.")
-        st.plotly_chart(
-            px.bar(
-                df,
-                x="probability",
-                y="class",
-                orientation="h",
-                color="is",
-                color_discrete_map={"ground truth": "#2f6fde", "other": "#9ca3af"},
-                title=f"Top-5 for {key}",
-                height=260,
-                range_x=[0, 1],
-            ).update_yaxes(autorange="reversed", categoryorder="array",
-                           categoryarray=df["class"].tolist()),
-            width="stretch",
-        )
+        st.altair_chart(top5_bars(df, f"Top-5 for {key}"), width="stretch")

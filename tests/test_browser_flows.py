@@ -126,6 +126,35 @@ def test_browse_to_sequence_player(app_server, page):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def _hovered_cell(page, x: float, y: float, order) -> tuple[int, int]:
+    """(row, col) of the heatmap cell under (x, y), in the chart's class order, read from the
+    tooltip the chart shows there (its rows name the ground truth and the prediction)."""
+    page.mouse.move(x, y)
+    tip = page.locator("#vg-tooltip-element")
+    tip.wait_for(state="visible", timeout=10_000)
+    page.wait_for_timeout(150)
+    ids = re.findall(r"A(\d{3}) ", tip.inner_text())
+    true, pred = int(ids[0]) - 1, int(ids[1]) - 1
+    return int(np.where(order == true)[0][0]), int(np.where(order == pred)[0][0])
+
+
+def _cell_position(page, chart, row: int, col: int, order) -> tuple[float, float]:
+    """Screen position of a heatmap cell: two probes inside the plot give the cell pitch."""
+    box = chart.bounding_box()
+    (x1, y1), (x2, y2) = [(box["x"] + box["width"] * f, box["y"] + box["height"] * f)
+                          for f in (0.4, 0.7)]
+    r1, c1 = _hovered_cell(page, x1, y1, order)
+    r2, c2 = _hovered_cell(page, x2, y2, order)
+    px, py = (x2 - x1) / (c2 - c1), (y2 - y1) / (r2 - r1)
+    x, y = x1 + (col - c1) * px, y1 + (row - r1) * py
+    for _ in range(6):  # the probes sat anywhere inside their cells: step onto the target
+        r, c = _hovered_cell(page, x, y, order)
+        if (r, c) == (row, col):
+            return x, y
+        x, y = x + (col - c) * px * 0.5, y + (row - r) * py * 0.5
+    raise AssertionError(f"could not find cell {(row, col)} on the heatmap")
+
+
 def test_recognition_cell_click_opens_side_by_side(app_server, page, small_env):
     from flag3d_core.catalog import queries
     from flag3d_core.catalog.taxonomy import flag3d_activities
@@ -142,14 +171,10 @@ def test_recognition_cell_click_opens_side_by_side(app_server, page, small_env):
     row, col = int(np.where(order == t)[0][0]), int(np.where(order == p)[0][0])
 
     page.goto(app_server + "/recognition")
-    plot = page.locator(".js-plotly-plot").first
-    plot.wait_for(timeout=60_000)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.locator("canvas, svg").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
-    area = plot.locator("rect.nsewdrag").first.bounding_box()
-    x = area["x"] + area["width"] * (col + 0.5) / 60
-    y = area["y"] + area["height"] * (row + 0.5) / 60
-    page.mouse.move(x - 20, y - 20)
-    page.mouse.move(x, y, steps=4)
+    x, y = _cell_position(page, chart, row, col, order)
     page.mouse.click(x, y)
     page.get_by_text(f"of {names[t]} predicted as {names[p]}").first.wait_for(timeout=60_000)
     frame = page.frame_locator(IFRAME).last

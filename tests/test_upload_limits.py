@@ -278,7 +278,7 @@ def test_page_recognises_a_valid_upload(monkeypatch, tiny_env):
     assert not at.error, [e.value for e in at.error]
 
     def top5_charts() -> int:
-        return sum("Top-5 for mine" in c.proto.spec for c in at.get("plotly_chart"))
+        return sum("Top-5 for mine" in c.proto.spec for c in at.get("vega_lite_chart"))
 
     assert top5_charts() == 1
     at.run()  # a rerun reads the same upload again (from its start)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import altair as alt
 import numpy as np
-import plotly.graph_objects as go
+import pandas as pd
 
 
 def group_order(groups: Sequence[str]) -> tuple[np.ndarray, list[tuple[str, int, int]]]:
@@ -49,77 +50,88 @@ def short_label(name: str, width: int = 24) -> str:
     return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 
 
+CELL_SELECTION = "cell"  # the chart's point selection: the page reads (true, pred) from it
+
+
 def confusion_heatmap(cm: np.ndarray, class_names: Sequence[str], groups: Sequence[str], *,
                       normalise: bool = True, title: str = "Confusion matrix",
                       diverging: bool = False, height: int = 900,
-                      class_ids: Sequence[str] | None = None) -> go.Figure:
-    """Heatmap of a (K, K) matrix, classes ordered by group, group boundaries drawn and named.
+                      class_ids: Sequence[str] | None = None) -> alt.LayerChart:
+    """Vega-Lite heatmap of a (K, K) matrix, classes ordered by group, group boundaries drawn
+    and named above their columns; a click selects a cell (``CELL_SELECTION``: fields
+    ``true_label``, ``pred_label``, the 0-based classes).
 
     Rows (y) carry ``id short-name``, columns (x) only the id (``class_ids``, default
-    A001..), so 60 classes stay legible; the hover gives both full names and the value.
+    A001..), so 60 classes stay legible; the tooltip gives both full names and the value.
     ``diverging`` is for difference matrices (run A minus run B): red/blue around zero.
+    Vega-Lite, not plotly: a fresh browser tab draws it in well under a second here, where the
+    plotly heatmap (and its click layer) took seconds.
     """
     order, spans = group_order(groups)
     k = len(order)
     ids = list(class_ids) if class_ids is not None else [f"A{i + 1:03d}" for i in range(k)]
     m = np.asarray(cm, dtype=np.float64)
     m = normalise_rows(m) if normalise and not diverging else m
-    m = m[np.ix_(order, order)]
-    full = [f"{ids[i]} {class_names[i]}" for i in order]
-    custom = np.stack(np.meshgrid(order, order, indexing="xy")[::-1], axis=-1)  # (K, K, 2)
+    full = [f"{ids[i]} {class_names[i]}" for i in range(k)]
+    row_label = [short_label(f) for f in full]
+    t, p = np.meshgrid(order, order, indexing="ij")  # (K, K): row r is class order[r]
+    df = pd.DataFrame({"true_label": t.ravel(), "pred_label": p.ravel(),
+                       "row": np.array(row_label)[t.ravel()], "col": np.array(ids)[p.ravel()],
+                       "ground truth": np.array(full)[t.ravel()],
+                       "predicted": np.array(full)[p.ravel()], "value": m[t, p].ravel()})
+    y_order = [row_label[i] for i in order]
+    x_order = [ids[i] for i in order]
+    value_title = "share of row" if normalise and not diverging else (
+        "difference" if diverging else "count")
     zmax = float(np.abs(m).max()) or 1.0
-    pos = np.arange(k)
-    value = "share of the true class" if normalise and not diverging else "value"
-    hover = [[f"true: {full[r]}<br>predicted: {full[c]}<br>{value}: {m[r, c]:.2f}"
-              for c in range(k)] for r in range(k)]
-    fig = go.Figure(go.Heatmap(
-        z=m, x=pos, y=pos, text=hover, hovertemplate="%{text}<extra></extra>",
-        colorscale="RdBu" if diverging else "Blues", zmid=0 if diverging else None,
-        zmin=-zmax if diverging else 0, zmax=zmax,
-        colorbar=dict(title="share of row" if normalise and not diverging else "count"),
-    ))
-    # Heatmap cells are not selectable in plotly: an invisible square marker over a cell makes
-    # a click a point selection carrying (true, pred) in its customdata. Only cells with
-    # sequences get one (a few per class instead of K*K SVG markers, which took the browser
-    # seconds to draw at 60 classes); an empty cell has nothing to list.
-    rows, cols = np.nonzero(m)
-    fig.add_trace(go.Scatter(
-        x=cols, y=rows, mode="markers",
-        marker=dict(symbol="square", size=max(6, int(0.8 * (height - 200) / k)),
-                    color="rgba(0,0,0,0)"),
-        customdata=custom[rows, cols],
-        text=[hover[r][c] for r, c in zip(rows, cols, strict=True)],
-        hovertemplate="%{text}<extra></extra>", showlegend=False, name="cells"))
-    for name, s, e in spans:
-        if s > 0:
-            fig.add_shape(type="line", x0=s - 0.5, x1=s - 0.5, y0=-0.5, y1=k - 0.5,
-                          line=dict(color="#444", width=1))
-            fig.add_shape(type="line", y0=s - 0.5, y1=s - 0.5, x0=-0.5, x1=k - 0.5,
-                          line=dict(color="#444", width=1))
-        # the body part above its columns
-        fig.add_annotation(x=(s + e - 1) / 2, y=1.0, xref="x", yref="paper", text=f"<b>{name}</b>",
-                           showarrow=False, font=dict(size=10), yanchor="bottom")
-    # Every class labelled (plotly would skip every other one at 60 classes).
-    # Tight ranges: the marker layer must not pad the axes past the cells.
-    fig.update_yaxes(range=[k - 0.5, -0.5], tickfont=dict(size=9), title="ground truth",
-                     tickvals=pos, ticktext=[short_label(f) for f in full])
-    fig.update_xaxes(range=[-0.5, k - 0.5], tickfont=dict(size=9), tickangle=-90,
-                     title="prediction", side="bottom", tickvals=pos,
-                     ticktext=[ids[i] for i in order])
-    fig.update_layout(title=dict(text=title, y=0.995, yanchor="top"), height=height,
-                      margin=dict(l=10, r=10, t=70, b=10))
-    return fig
+    scale = (alt.Scale(scheme="redblue", domain=[-zmax, zmax], reverse=True) if diverging
+             else alt.Scale(range=["#ffffff", "#08306b"], domain=[0, zmax]))
+    cell = alt.selection_point(name=CELL_SELECTION, fields=["true_label", "pred_label"],
+                               on="click", clear="dblclick")
+    x = alt.X("col:N", sort=x_order, title="prediction",
+              axis=alt.Axis(labelAngle=-90, labelFontSize=9, labelOverlap=False, orient="bottom"))
+    y = alt.Y("row:N", sort=y_order, title="ground truth",
+              axis=alt.Axis(labelFontSize=9, labelOverlap=False, labelLimit=180))
+    size = height - 160
+    base = alt.Chart(df, width=size, height=size)
+    rects = base.mark_rect().encode(
+        x=x, y=y, color=alt.Color("value:Q", scale=scale, title=value_title),
+        stroke=alt.condition(cell, alt.value("#e11d48"), alt.value(None), empty=False),
+        strokeWidth=alt.condition(cell, alt.value(2), alt.value(0), empty=False),
+        tooltip=["ground truth", "predicted", alt.Tooltip("value:Q", format=".2f",
+                                                          title=value_title)],
+    ).add_params(cell)
+    bounds = pd.DataFrame({"at": [x_order[s] for _, s, _ in spans[1:]],
+                           "at_y": [y_order[s] for _, s, _ in spans[1:]]})
+    vlines = alt.Chart(bounds).mark_rule(color="#444", strokeWidth=1, xOffset=-size / k / 2
+                                         ).encode(x=alt.X("at:N", sort=x_order))
+    hlines = alt.Chart(bounds).mark_rule(color="#444", strokeWidth=1, yOffset=-size / k / 2
+                                         ).encode(y=alt.Y("at_y:N", sort=y_order))
+    names = pd.DataFrame({"group": [g for g, _, _ in spans],
+                          "mid": [x_order[(s + e - 1) // 2] for _, s, e in spans]})
+    labels = alt.Chart(names).mark_text(dy=-8, fontWeight="bold", fontSize=10, baseline="bottom"
+                                        ).encode(x=alt.X("mid:N", sort=x_order), y=alt.value(0),
+                                                 text="group:N")
+    return alt.layer(rects, vlines, hlines, labels, title=title).resolve_scale(x="shared")
 
 
 def rollup_heatmap(cm: np.ndarray, groups: Sequence[str], *, normalise: bool = True,
-                   title: str = "Body-part roll-up") -> go.Figure:
+                   title: str = "Body-part roll-up") -> alt.LayerChart:
+    """(G, G) heatmap of body part against body part with the values written in the cells."""
     g, names = rollup(cm, groups)
     z = normalise_rows(g) if normalise else g.astype(float)
-    fig = go.Figure(go.Heatmap(z=z, x=names, y=names, colorscale="Blues", zmin=0,
-                               text=np.round(z, 2), texttemplate="%{text}",
-                               hovertemplate="true: %{y}<br>predicted: %{x}<br>%{z:.2f}"
-                                             "<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", title="ground truth")
-    fig.update_xaxes(title="prediction")
-    fig.update_layout(title=title, height=460, margin=dict(l=10, r=10, t=50, b=10))
-    return fig
+    t, p = np.meshgrid(range(len(names)), range(len(names)), indexing="ij")
+    df = pd.DataFrame({"ground truth": np.array(names)[t.ravel()],
+                       "predicted": np.array(names)[p.ravel()], "value": z.ravel()})
+    base = alt.Chart(df, width=420, height=420).encode(
+        x=alt.X("predicted:N", sort=names, title="prediction", axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("ground truth:N", sort=names))
+    heat = base.mark_rect().encode(
+        color=alt.Color("value:Q", scale=alt.Scale(scheme="blues"),
+                        title="share of row" if normalise else "count"),
+        tooltip=["ground truth", "predicted", alt.Tooltip("value:Q", format=".2f")])
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("value:Q", format=".2f" if normalise else ".0f"),
+        color=alt.condition(alt.datum.value > 0.5 * float(z.max() or 1), alt.value("white"),
+                            alt.value("#111827")))
+    return alt.layer(heat, text, title=title)

@@ -1,4 +1,4 @@
-"""Chart selection events (plotly ``on_select``) turned into values and session state."""
+"""Chart selection events (``on_select``) turned into values and session state."""
 
 from __future__ import annotations
 
@@ -33,14 +33,18 @@ def apply_sunburst_click(key: str, *, body_part_key: str, activity_key: str,
         st.session_state[activity_key] = node
 
 
-def heatmap_cell(event: Any) -> tuple[int, int] | None:
-    """(true, pred) class of a clicked confusion-heatmap cell (customdata holds the classes)."""
-    points = _points(event)
-    if not points:
+def heatmap_cell(event: Any, selection: str = "cell") -> tuple[int, int] | None:
+    """(true, pred) class of a clicked confusion-heatmap cell: the Vega-Lite point selection
+    ``selection`` carries the cell's ``true_label`` and ``pred_label``."""
+    if event is None:
         return None
-    data = points[0].get("customdata")
-    if isinstance(data, dict):  # the frontend sends arrays as {"0": a, "1": b}
-        data = [data[k] for k in sorted(data, key=int)]
-    if data is None or len(data) < 2:
+    sel = event.get("selection", {}) if isinstance(event, dict) else getattr(
+        event, "selection", {})
+    picked = (sel.get(selection) if isinstance(sel, dict) else getattr(sel, selection, None))
+    if not picked:
         return None
-    return int(data[0]), int(data[1])
+    first = picked[0]
+    try:
+        return int(first["true_label"]), int(first["pred_label"])
+    except (KeyError, TypeError, ValueError):
+        return None
