@@ -147,16 +147,21 @@ class TextIndex:
 
     Attributes:
         activities: ``queries.activity_texts`` rows (row i is activity i below).
+        records: the same rows as dicts (what a query loops over).
         keywords: the keyword index of those rows.
         docs: the stored documents (dataset, activity_id, field, text); row j of ``embeddings``.
+        doc_fields / doc_texts: their fields and texts as tuples (what a query reads).
         doc_rows: (N,) int, the activity row of each document.
         embeddings: (N, 384) float32 unit rows; (0, 384) when the catalog holds no index.
         model: the encoder that made them (None without an index).
     """
 
     activities: pd.DataFrame
+    records: tuple[dict, ...]
     keywords: KeywordIndex
     docs: pd.DataFrame
+    doc_fields: tuple[str, ...]
+    doc_texts: tuple[str, ...]
     doc_rows: np.ndarray
     embeddings: np.ndarray
     model: str | None
@@ -186,4 +191,6 @@ def load_text_index(con: Con) -> TextIndex:
            else np.zeros((0, DIM), np.float32))  # (N, 384)
     model = queries.get_meta(con).get(META_MODEL) if len(stored) else None
     docs = stored[["dataset", "activity_id", "field", "text"]]
-    return TextIndex(acts, keywords, docs, rows[keep], emb, model)
+    records = tuple(acts.to_dict("records"))
+    return TextIndex(acts, records, keywords, docs, tuple(docs.field), tuple(docs.text),
+                     rows[keep], emb, model)

@@ -134,9 +134,9 @@ def _semantic(index: TextIndex, encoder: TextEncoder | None, text: str
             or not any(c.isalpha() for c in text)):
         return None
     q = encoder.encode([text])[0]                                   # (384,)
-    weights = index.docs.field.map(SEMANTIC_WEIGHTS).fillna(1.0).to_numpy(np.float32)
+    weights = np.array([SEMANTIC_WEIGHTS.get(f, 1.0) for f in index.doc_fields], np.float32)
     cos = (index.embeddings @ q) * weights                          # (N,)
-    n_act = len(index.activities)
+    n_act = len(index.records)
     best = np.full(n_act, -np.inf, np.float32)
     np.maximum.at(best, index.doc_rows, cos)
     best_doc = np.full(n_act, -1, np.int64)
@@ -145,26 +145,29 @@ def _semantic(index: TextIndex, encoder: TextEncoder | None, text: str
     return best, best_doc
 
 
-def _activity_snippet(row: pd.Series, kw: KeywordMatch | None, sem_text: str | None,
-                      sem_wins: bool) -> str:
-    if sem_wins and sem_text:
-        return _clip(sem_text)
-    if kw is not None and kw.field in ("description", "key_points", "mistakes"):
-        return _clip(best_sentence(row[kw.field], kw.stems))
-    desc = row["description"] if isinstance(row["description"], str) else ""
-    return _clip(best_sentence(desc, kw.stems if kw else ()))
+@dataclass(frozen=True)
+class _Scored:
+    """An activity's match before it becomes a hit."""
+
+    row: int
+    tier: int
+    score: float
+    keyword: KeywordMatch | None
+    semantic: float | None  # the cosine when it counts, else None
+    exact: bool
+    by_id: bool
 
 
-def _activity_hits(index: TextIndex, ids: IdTokens, encoder: TextEncoder | None
-                   ) -> list[SearchHit]:
-    acts = index.activities
+def _score_activities(index: TextIndex, ids: IdTokens, encoder: TextEncoder | None
+                      ) -> tuple[list[_Scored], np.ndarray | None]:
+    """Every activity that matches, best first; and the best document per activity."""
     text = ids.rest
     kw = index.keywords.match(content_stems(text))
     sem = _semantic(index, encoder, text)
     wanted = normalise(text)
     s_best = float(sem[0].max()) if sem is not None and len(sem[0]) else 0.0
-    hits = []
-    for i, row in enumerate(acts.to_dict("records")):
+    scored = []
+    for i, row in enumerate(index.records):
         exact = bool(wanted) and normalise(row["name"]) == wanted
         by_id = row["activity_id"] in ids.activity_ids
         k = kw.get(i)
@@ -172,24 +175,48 @@ def _activity_hits(index: TextIndex, ids: IdTokens, encoder: TextEncoder | None
         s_counts = sem is not None and s >= max(SEMANTIC_FLOOR, s_best - SEMANTIC_MARGIN)
         if not (exact or by_id or k is not None or s_counts):
             continue
-        reasons = (["exact name"] if exact else []) + (["id"] if by_id else [])
-        if k is not None:
-            reasons += [FIELD_LABELS[f] for f in k.fields if not (exact and f == "name")]
-        if s_counts:
-            reasons.append(f"semantic {s:.2f}")
-        sem_doc = index.docs.iloc[int(sem[1][i])] if s_counts else None
-        sem_text = sem_doc.text if sem_doc is not None and sem_doc.field != "name" else None
-        sem_wins = s_counts and (k is None or k.field in ("name", "body_part"))
         score = KEYWORD_WEIGHT * (k.score if k is not None else 0.0) + max(s, 0.0)
-        hits.append(SearchHit(
-            kind="activity", id=row["activity_id"],
-            title=f"{row['activity_id']} · {row['name']}",
-            snippet=_activity_snippet(pd.Series(row), k, sem_text, sem_wins and not exact),
-            score=round(score, 4), reasons=tuple(reasons), activity_id=row["activity_id"],
-            activity_name=row["name"], body_part=row["body_part"],
-            tier=2 if exact else 1 if by_id else 0))
-    hits.sort(key=lambda h: (-h.tier, -h.score, h.id))
-    return hits
+        scored.append(_Scored(i, 2 if exact else 1 if by_id else 0, round(score, 4), k,
+                              s if s_counts else None, exact, by_id))
+    scored.sort(key=lambda m: (-m.tier, -m.score, index.records[m.row]["activity_id"]))
+    return scored, (sem[1] if sem is not None else None)
+
+
+def _activity_snippet(row: dict, kw: KeywordMatch | None, sem_text: str | None) -> str:
+    """The semantic document when it carried the match, else the sentence holding the
+    keywords, else the description's first sentence."""
+    if sem_text:
+        return _clip(sem_text)
+    if kw is not None and kw.field in ("description", "key_points", "mistakes"):
+        return _clip(best_sentence(row[kw.field], kw.stems))
+    desc = row["description"] if isinstance(row["description"], str) else ""
+    return _clip(best_sentence(desc, kw.stems if kw else ()))
+
+
+def _activity_hit(index: TextIndex, m: _Scored, best_doc: np.ndarray | None) -> SearchHit:
+    row, k = index.records[m.row], m.keyword
+    reasons = (["exact name"] if m.exact else []) + (["id"] if m.by_id else [])
+    if k is not None:
+        reasons += [FIELD_LABELS[f] for f in k.fields if not (m.exact and f == "name")]
+    sem_text = None
+    if m.semantic is not None:
+        reasons.append(f"semantic {m.semantic:.2f}")
+        j = int(best_doc[m.row])
+        sem_wins = not m.exact and (k is None or k.field in ("name", "body_part"))
+        if sem_wins and index.doc_fields[j] != "name":
+            sem_text = index.doc_texts[j]
+    return SearchHit(
+        kind="activity", id=row["activity_id"], title=f"{row['activity_id']} · {row['name']}",
+        snippet=_activity_snippet(row, k, sem_text), score=m.score, reasons=tuple(reasons),
+        activity_id=row["activity_id"], activity_name=row["name"], body_part=row["body_part"],
+        tier=m.tier)
+
+
+def _activity_hits(index: TextIndex, ids: IdTokens, encoder: TextEncoder | None, limit: int
+                   ) -> list[SearchHit]:
+    """The best ``limit`` activities as hits (snippets are made for those only)."""
+    scored, best_doc = _score_activities(index, ids, encoder)
+    return [_activity_hit(index, m, best_doc) for m in scored[:limit]]
 
 
 def _sequence_reasons(ids: IdTokens, row: dict) -> tuple[str, ...]:
@@ -283,7 +310,7 @@ def search(con: Con, query: str, encoder: TextEncoder | None, limit: int = 20, *
         return []
     index = index if index is not None else load_text_index(con)
     ids = parse_id_tokens(text)
-    activities = _activity_hits(index, ids, encoder)
+    activities = _activity_hits(index, ids, encoder, limit)
     sequences = _sequence_hits(con, ids, activities)
     exact = _exact_sequence(con, ids)
     if exact is not None:
