@@ -22,6 +22,7 @@ import contextlib
 import json
 import shutil
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ IFRAME = 'iframe[title*="flag3d_player"]'
 VIEWS = ("mesh", "skeleton")
 
 
-def _pick(page: Any, sid: str) -> tuple[float, float]:
+def _pick(page: Any, sid: str, label: str) -> tuple[float, float]:
     """Choose ``sid`` in the Sequence box; seconds until the player moves with its payload, and
     until the page is complete (the new sequence's joint-angle chart is drawn: the player's own
     chart strip since it came with the payload, a plotly chart below it before)."""
@@ -41,7 +42,12 @@ def _pick(page: Any, sid: str) -> tuple[float, float]:
     old = frame.locator("body").get_attribute("data-payload-id")
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Sequence").first
     box.locator("input").click()
-    box.locator("input").fill(sid.rsplit("/", 1)[-1])
+    # the picker shows 'A013 Lateral Raise · P001 · R002' labels since issue 10, ids before
+    box.locator("input").fill(label)
+    page.wait_for_timeout(400)  # the options filter as one types
+    if page.get_by_role("option", name=label).count() == 0:
+        box.locator("input").fill(sid.rsplit("/", 1)[-1])
+    page.get_by_role("option").first.wait_for(timeout=30_000)
     t0 = time.perf_counter()
     page.keyboard.press("Enter")
     frame.locator(f"body[data-payload-id]:not([data-payload-id='{old}'])").wait_for(
@@ -84,6 +90,11 @@ def main() -> None:
     mocap = queries.sequences(con, queries.SequenceFilter(source="mocap"), limit=1000)
     con.close()
     picks = mocap.sequence_id.tolist()[37::53][: args.repeats]
+    from flag3d_core.catalog.views import playable_labels
+
+    con = queries.connect(s.catalog)
+    labels = playable_labels(con)
+    con.close()
     roots = {"after": ROOT} | ({"before": args.baseline.resolve()} if args.baseline else {})
     times = {name: {v: [] for v in VIEWS} for name in roots}
     complete = {name: {v: [] for v in VIEWS} for name in roots}
@@ -102,7 +113,12 @@ def main() -> None:
                     page.goto(f"{urls[name]}/sequence?view={view}")
                     page.frame_locator(IFRAME).last.locator("body[data-payload-id]").wait_for(
                         timeout=120_000)
-                    moving, done = _pick(page, sid)
+                    try:
+                        moving, done = _pick(page, sid, labels[sid])
+                    except Exception:
+                        page.screenshot(path=str(args.out.with_suffix(f".{name}-failed.png")))
+                        print(f"pick of {sid} failed on {name}", file=sys.stderr)
+                        raise
                     times[name][view].append(moving)
                     complete[name][view].append(done)
                     page.close()

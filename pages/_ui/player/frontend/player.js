@@ -251,8 +251,17 @@ function shows(spec, view, kinds) {
 }
 function visibleTracks() { return state.tracks.filter((tr) => tr.object.visible); }
 
+function decodedBody(b) {  // once per body, shared by its tracks
+  if (!b.decoded) {
+    b.decoded = { template: decode(b.template), faces: decode(b.faces),
+      skinIndex: Uint16Array.from(decode(b.skin_index)), skinWeight: decode(b.skin_weight) };
+  }
+  return b;
+}
+
 function buildTrack(spec, bodies) {
-  const tr = spec.kind === 'mesh' ? new MeshTrack(spec, bodies[spec.body]) : new SkeletonTrack(spec);
+  const tr = spec.kind === 'mesh' ? new MeshTrack(spec, decodedBody(bodies[spec.body]))
+    : new SkeletonTrack(spec);
   tr.spec = spec;
   scene.add(tr.object);
   return tr;
@@ -321,9 +330,7 @@ function disposeTracks(tracks) {
 function loadPayload(p) {
   const t0 = performance.now();
   const old = state.tracks;
-  state.bodies = (p.bodies || []).map((b) => ({ ...b, decoded: {  // decoded once, shared
-    template: decode(b.template), faces: decode(b.faces),
-    skinIndex: Uint16Array.from(decode(b.skin_index)), skinWeight: decode(b.skin_weight) } }));
+  state.bodies = p.bodies || [];  // decoded when a mesh is first shown (a skeleton view never)
   state.specs = p.tracks.map((t, i) => ({ ...t, seq: t.seq ?? i }));
   state.tracks = [];
   state.id = p.id; state.fps = p.fps; state.nFrames = p.n_frames; state.duration = p.duration;
