@@ -84,6 +84,10 @@ st.query_params["seq"] = seq_id
 st.query_params["cmp"] = compare
 # The player switches skeleton / mesh / both itself (no rerun); ?view= sets where it starts.
 view = st.query_params.get("view", "mesh")
+asked = st.session_state.get("seq_player")  # the player asked for a mesh it was not sent
+if isinstance(asked, dict) and asked.get("view") in ("mesh", "both"):
+    view = asked["view"]
+    st.query_params["view"] = view
 view = view if view in ("skeleton", "mesh", "both") else "mesh"
 
 rec = sequences.record(version, seq_id)
@@ -132,7 +136,8 @@ if not videos.empty:
 
 st.subheader("Render and export")
 r = st.columns(4)
-camera = r[0].selectbox("Camera", sequences.camera_names(rec), key="cam")
+camera = r[0].selectbox("Camera", sequences.camera_names(rec), key="cam",
+                        format_func=lambda name: sequences.describe_camera(rec, name))
 what = r[1].selectbox("Draw", ["mesh", "skeleton", "both"], key="what")
 if r[2].button("Render MP4", type="primary"):
     bar = st.progress(0.0, text="rendering…")

@@ -252,3 +252,22 @@ def test_joints_csv_download_is_well_formed(app_server, page, tmp_path):
     assert df[["x", "y", "z"]].abs().max().max() < 5  # metres, not millimetres
     assert 0.5 < df.z.max() < 2.5  # z up: a standing person's head
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_skeleton_view_asks_for_the_mesh_once(app_server, page):
+    """A skeleton view is sent without the mesh; choosing the mesh in the player fetches it
+    (one rerun) and later switches stay in the browser."""
+    page.goto(f"{app_server}/sequence?view=skeleton")
+    frame = page.frame_locator(IFRAME).last
+    frame.locator("body[data-view='skeleton']").wait_for(timeout=60_000)
+    light = _payload_id(frame)
+    frame.get_by_role("button", name="mesh", exact=True).click()
+    _wait_new_payload(frame, light)
+    frame.locator("body[data-view='mesh']").wait_for(timeout=30_000)
+    assert "view=mesh" in page.url
+    full = _payload_id(frame)
+    frame.get_by_role("button", name="skeleton", exact=True).click()
+    frame.get_by_role("button", name="both", exact=True).click()
+    frame.locator("body[data-view='both']").wait_for(timeout=10_000)
+    assert _payload_id(frame) == full  # no new payload: the data was there
+    assert page.locator('[data-testid="stException"]').count() == 0

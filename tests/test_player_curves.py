@@ -89,8 +89,8 @@ def test_sequence_payload_sends_both_kinds_for_the_switch(records, tmp_path):
     write_standin(body_dir)
     body = load_body_model(body_dir)
     reps = count_repetitions_in_joints(records[0].joints3d(), fps=records[0].fps)
-    p = sequence_payload(records, view="skeleton", body_model=body, reps=reps)
-    assert p["view"] == "skeleton"
+    p = sequence_payload(records, view="mesh", body_model=body, reps=reps)
+    assert p["view"] == "mesh" and p["mesh_sent"] and p["mesh_possible"]
     kinds = sorted((t["seq"], t["kind"]) for t in p["tracks"])
     assert kinds == [(0, "mesh"), (0, "skeleton"), (1, "mesh"), (1, "skeleton")]
     for t in p["tracks"]:  # one colour and one label per sequence, mesh and skeleton alike
@@ -102,9 +102,14 @@ def test_sequence_payload_sends_both_kinds_for_the_switch(records, tmp_path):
     ref = joint_angles(records[1].joints3d(), records[1].layout)["left knee"]
     np.testing.assert_allclose(decode_array(knees[2]["values"]), ref, atol=0.051)
     assert p["curves"]["repetitions"]["count"] == reps.count
-    # the page's view only picks where the player starts: same tracks, other id
-    q = sequence_payload(records, view="mesh", body_model=body, reps=reps)
+    # mesh and both send the same tracks (the view only picks where the player starts)
+    q = sequence_payload(records, view="both", body_model=body, reps=reps)
     assert q["tracks"] == p["tracks"] and q["id"] != p["id"]
+    # a skeleton view is sent light: skeletons only, and the player knows a mesh can be asked
+    light = sequence_payload(records, view="skeleton", body_model=body, reps=reps)
+    assert [t["kind"] for t in light["tracks"]] == ["skeleton", "skeleton"]
+    assert light["mesh_sent"] is False and light["mesh_possible"] is True
+    assert light["curves"] == p["curves"]
     # without a body model the mesh falls back to the skeleton
     s = side_by_side_payload(records, view="mesh", body_model=None, switchable=True)
     assert sorted(t["kind"] for t in s["tracks"]) == ["skeleton", "skeleton"]

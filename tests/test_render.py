@@ -230,3 +230,22 @@ def test_backend_is_chosen_once():
     first = render_backend()
     assert first.name in ("egl", "osmesa", SKELETON_ONLY) and first.detail
     assert render_backend() is first
+
+
+def test_describe_camera_says_what_each_camera_is(tmp_path):
+    import json as _json
+
+    from flag3d_core.render.cameras import camera_names, describe_camera
+
+    cam = {"name": "S001C002", "K": [[640, 0, 427], [0, 640, 240], [0, 0, 1]],
+           "R": [[1, 0, 0], [0, 0, -1], [0, 1, 0]], "T": [0.0, 1.2, 3.0], "width": 854,
+           "height": 480, "dist": [0, 0, 0, 0, 0]}
+    (tmp_path / "S001C002.json").write_text(_json.dumps(cam))
+    names = camera_names(tmp_path)
+    assert names[0] == "front" and names[-1] == "S001C002"
+    assert describe_camera("side").startswith("side: orbit preset") and "azimuth 90°" in \
+        describe_camera("side")
+    # centre = -R^T T = (0, -3, 1.2): 3 m from the origin, 1.2 m high
+    assert describe_camera("S001C002", tmp_path) == (
+        "S001C002: calibrated camera file, 854x480, 3.0 m from the origin, 1.2 m high")
+    assert describe_camera("nope", tmp_path) == "nope"

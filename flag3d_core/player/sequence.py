@@ -55,15 +55,17 @@ def side_by_side_payload(records: list[SequenceRecord], *, view: str, body_model
     sequence (its mesh and skeleton alike).
 
     ``highlight``: joint indices (of each skeleton's layout) drawn emphasised.
-    ``switchable``: send skeleton and mesh of every sequence and let the player switch between
-    skeleton / mesh / both (starting in ``view``) without a rerun.
+    ``switchable``: let the player switch between skeleton / mesh / both, starting in ``view``.
+    A mesh or both view sends skeleton and mesh of every sequence (switching is then in the
+    browser only); a skeleton view sends the skeletons alone (a third of the bytes; asking the
+    player for the mesh then asks the page for it once, see ``payload["mesh_sent"]``).
     ``curves``: the player's chart strip (see :func:`sequence_payload`).
     """
     tracks: list[Track] = []
     n = len(records)
     for i, rec in enumerate(records):
         offset = (i - (n - 1) / 2) * spacing
-        for t in sequence_tracks(rec, view="both" if switchable else view,
+        for t in sequence_tracks(rec, view="both" if switchable and view != "skeleton" else view,
                                  body_model=body_model, color=PALETTE[i % len(PALETTE)],
                                  label=(labels[i] if labels else None)):
             t = dict(t)
@@ -75,7 +77,11 @@ def side_by_side_payload(records: list[SequenceRecord], *, view: str, body_model
                 t["highlight"] = [int(j) for j in highlight]
             tracks.append(t)
     fps = max(t["fps"] for t in tracks)
-    return player_payload(tracks, fps, view=view if switchable else None, curves=curves)
+    payload = player_payload(tracks, fps, view=view if switchable else None, curves=curves)
+    if switchable:
+        payload["mesh_sent"] = view != "skeleton"
+        payload["mesh_possible"] = body_model is not None and any(r.has_smpl for r in records)
+    return payload
 
 
 def sequence_payload(records: Sequence[SequenceRecord], *, view: str, body_model: Any = None,

@@ -211,6 +211,25 @@ def camera_names(cameras_dir: str | Path | None = None) -> list[str]:
     return names
 
 
+def describe_camera(name: str, cameras_dir: str | Path | None = None) -> str:
+    """What a camera name means, for pickers: 'front: orbit preset, azimuth 0°, 12° up' or
+    'S001C002: calibrated camera file, 854x480, 3.8 m from the origin, 1.1 m high'."""
+    if name in PRESETS:
+        p = PRESETS[name]
+        return (f"{name}: orbit preset framed to the motion, azimuth {p.azimuth_deg:g}° "
+                f"(0 = in front), {p.elevation_deg:g}° up")
+    path = _find_camera_file(name, Path(cameras_dir)) if cameras_dir is not None else None
+    if path is None:
+        return name
+    try:
+        cam = load_camera_json(path)
+    except ValueError:
+        return f"{name}: unreadable camera file"
+    centre = -cam.R.T @ cam.T  # camera centre in world coordinates (metres, z up)
+    return (f"{name}: calibrated camera file, {cam.width}x{cam.height}, "
+            f"{np.linalg.norm(centre[:2]):.1f} m from the origin, {centre[2]:.1f} m high")
+
+
 def _find_camera_file(name: str, cameras_dir: Path) -> Path | None:
     exact = cameras_dir / f"{name}.json"
     if exact.is_file():

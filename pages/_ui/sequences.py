@@ -88,6 +88,12 @@ def camera_names(rec: SequenceRecord) -> list[str]:
     return names(rec.cameras_dir)
 
 
+def describe_camera(rec: SequenceRecord, name: str) -> str:
+    from flag3d_core.render.cameras import describe_camera as describe
+
+    return describe(name, rec.cameras_dir)
+
+
 def render(version: Version, sequence_id: str, what: str, camera: str,
            progress: Callable[[int, int], None]) -> Any:
     """Render (or fetch from the render cache) an MP4; progress(done, total) drives a bar."""

@@ -28,7 +28,7 @@ def frontend_ready() -> bool:
 
 
 def player(payload: dict[str, Any], key: str | None = None, height: int = 480,
-           autoplay: bool = True) -> None:
+           autoplay: bool = True) -> Any:
     """Show the player for ``payload`` (see ``player_data.player_payload``).
 
     Args:
@@ -36,11 +36,15 @@ def player(payload: dict[str, Any], key: str | None = None, height: int = 480,
         key: Streamlit widget key; keep it stable so the iframe (and its camera) survives reruns.
         height: total height in pixels (3D view + control bar).
         autoplay: start playing when a new payload arrives.
+
+    Returns:
+        What the player asked for last (``{"view": "mesh"}`` when the user wants a mesh the
+        payload did not carry), or None.
     """
     if not frontend_ready():
         st.error(f"The 3D player cannot start: three.js is missing under "
                  f"`{FRONTEND_DIR / 'node_modules'}`. Run "
                  "`npm ci --prefix pages/_ui/player/frontend` (or `make`).")
         return
-    _component(payload=payload, height=int(height), autoplay=bool(autoplay), key=key,
-               default=None)
+    return _component(payload=payload, height=int(height), autoplay=bool(autoplay), key=key,
+                      default=None)

@@ -337,7 +337,9 @@ function loadPayload(p) {
   // A new sequence keeps the camera, the playback time (clamped) and the view the user chose.
   state.time = Math.min(state.time, p.duration);
   ui.scrub.max = String(Math.max(p.n_frames - 1, 0));
-  const switchable = Boolean(p.view) && new Set(state.specs.map((t) => t.kind)).size > 1;
+  state.meshSent = p.mesh_sent !== false;
+  const switchable = Boolean(p.view) && (new Set(state.specs.map((t) => t.kind)).size > 1
+    || (p.mesh_possible && !state.meshSent));
   ui.views.style.display = switchable ? 'inline-flex' : 'none';
   if (!p.view) state.userView = null;
   applyView(p.view ? (state.userView || p.view) : null);
@@ -387,6 +389,13 @@ ui.fit.addEventListener('click', fitCamera);
 for (const b of ui.views.querySelectorAll('button')) {
   b.addEventListener('click', () => {  // in the browser only: no rerun, nothing re-sent
     state.userView = b.dataset.view;
+    if (b.dataset.view !== 'skeleton' && !state.meshSent) {
+      // the payload has no mesh (a skeleton view is sent light): ask the page for it once
+      sendToStreamlit('streamlit:setComponentValue', { value: { view: b.dataset.view },
+        dataType: 'json' });
+      document.body.dataset.view = `${b.dataset.view}-requested`;
+      return;
+    }
     applyView(b.dataset.view);
   });
 }
