@@ -347,7 +347,13 @@ function loadPayload(p) {
   disposeTracks(old);
   const seqs = [];
   for (const t of state.specs) if (!seqs[t.seq]) seqs[t.seq] = { color: t.color, label: t.label };
-  chart.load(p.curves, seqs, p.duration);
+  // The chart strip is drawn after the first frame of the new motion: the motion comes first.
+  const id = p.id;
+  requestAnimationFrame(() => setTimeout(() => {
+    if (state.id !== id) return;
+    chart.load(p.curves, seqs, p.duration);
+    document.body.dataset.chartFor = id;  // which payload the chart shows (for benchmarks)
+  }, 0));
   if (!state.framed) resize();  // frames the camera once the view has a size
   document.body.dataset.loadMs = (performance.now() - t0).toFixed(1);  // timing, for benchmarks
   state.timeFirstRender = true;
