@@ -71,8 +71,10 @@ def home(page: Any, url: str, _sid: str) -> float:
 def recognition(page: Any, url: str, _sid: str) -> float:
     t0 = time.perf_counter()
     page.goto(f"{url}/recognition")
-    page.locator(".js-plotly-plot g.heatmaplayer image").first.wait_for(
-        state="attached", timeout=60_000)
+    page.wait_for_function(  # the Vega-Lite heatmap drawn or, before, the plotly one
+        "document.querySelector('[data-testid=stVegaLiteChart] canvas, "
+        "[data-testid=stVegaLiteChart] svg.marks, .js-plotly-plot g.heatmaplayer image')",
+        timeout=60_000)
     return time.perf_counter() - t0
 
 
