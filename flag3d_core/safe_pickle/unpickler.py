@@ -1,288 +1,42 @@
-"""A restricted unpickler: numpy arrays, scalars, dtypes and builtin containers, nothing else.
-
-Pickles run code while they load: any global the stream names is imported and may be called.
-Dataset and body-model files come from users, so every pickle in this project is read through
-:func:`safe_load`, whose ``find_class`` admits only the few globals that numpy needs to rebuild
-arrays (plus a handful of harmless builtin containers) and refuses everything else with
-:class:`UnsafePickleError` before anything is imported or called.
-
-Callers that need more (the body-model helper admits ``scipy.sparse`` matrices) pass the extra
-``(module, name)`` pairs in ``extra_allowed``.
-
-An allow-list of globals is not enough on its own. ``numpy.dtype.__setstate__`` trusts its
-argument: a crafted dtype state (wrong item size, fields on a float type) crashes the
-interpreter or corrupts memory once an array uses it; an object array whose item list is
-shorter than its shape segfaults numpy 2.4 (both found by fuzzing). So BUILD is checked first:
-a dtype state must be exactly what numpy pickles for a dtype built through its validating
-constructor, an array state must carry data of exactly its shape's size, and BUILD on anything
-else is refused (unless its class was admitted through ``extra_allowed``). Intercepting BUILD
-needs the pure-Python unpickler (the C one cannot override an opcode); array pickles are a few
-opcodes per array plus large byte strings read in one call, so it costs little.
-
-Globals that could allocate without limit resolve to checked stand-ins: ``numpy.ndarray`` may
-only be passed to ``_reconstruct``, which accepts only numpy's own ``(0,)`` placeholder shape;
-``bytes``/``bytearray`` refuse a size; ``_codecs.encode`` accepts latin-1 only. ndarray
-subclasses (masked arrays, ``np.matrix``) are therefore not readable, even with
-``extra_allowed``.
-
-What a pickle may build is bounded too (:mod:`flag3d_core.io_limits`, ``limits=``):
-
-* nesting: the depth of every container is tracked as it is built (a side table by id, the
-  objects pinned so that ids stay unique) and may not pass ``max_pickle_depth``; a 200,000-deep
-  tuple would otherwise crash the interpreter when hashed as a dict key (C recursion). A
-  container that grows deeper after being stored in another one (only recursive or crafted
-  pickles do that) is refused, so the table stays exact. ``deep_lists=True`` exempts lists,
-  dicts and sets, and keeps a tuple past the limit as an unhashable list (anything else
-  hashable, dtypes and arrays stay limited), for callers that check each record themselves;
-* what admitted callables build: ``set``/``frozenset``/``OrderedDict`` from an iterable and
-  ``range`` charge their length to an item budget, ``bytes``/``bytearray``/``_codecs.encode``,
-  numpy scalars and array data charge their size to a byte budget; both scale with the file
-  size (a 51-byte ``set(range(10**10))`` is refused before anything is built);
-* reads: no read (frames, byte strings, ``bytearray8``) may ask for more than the file still
-  holds, so a corrupt length field never allocates.
-
-Opcode-built objects need no budget of their own: each costs at least one byte of the file.
-"""
+"""The restricted unpickler itself: opcodes overridden to enforce the allow-list, the state
+checks and the load limits (see the package docstring)."""
 
 from __future__ import annotations
 
-import _compat_pickle
 import importlib
-import io
-import itertools
-import math
-import os
 import pickle
-import reprlib
 import struct
-import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
-from flag3d_core.errors import FileFormatError
 from flag3d_core.io_limits import LoadLimits, current_limits
-
-__all__ = [
-    "ALLOWED_GLOBALS",
-    "FileFormatError",
-    "PickleFormatError",
-    "UnsafePickleError",
-    "safe_load",
-    "safe_loads",
-]
-
-
-class PickleFormatError(FileFormatError):
-    """The file is empty, truncated or not a pickle at all."""
-
-
-class UnsafePickleError(FileFormatError):
-    """The pickle names a global outside the allow-list; nothing was imported or called."""
-
-    def __init__(self, path: str | os.PathLike[str], global_name: str) -> None:
-        self.global_name = global_name
-        FileFormatError.__init__(
-            self,
-            path,
-            f"refused to unpickle global {global_name!r}: only numpy arrays, scalars, dtypes "
-            "and builtin containers may appear in a data pickle",
-        )
-
-    def __reduce__(self) -> tuple:
-        return (type(self), (self.path, self.global_name))
-
-
-# What numpy needs to rebuild ndarrays / scalars / dtypes (protocols 0-5, numpy 1.x and 2.x
-# spellings: ``numpy.core`` is canonicalised to ``numpy._core`` below), plus builtins that
-# pickles of plain containers refer to. ``_codecs.encode`` rebuilds ``bytes`` in protocol-2
-# pickles written by Python 3 (numpy array buffers among them).
-ALLOWED_GLOBALS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "scalar"),
-        ("numpy._core.numeric", "_frombuffer"),
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-        ("builtins", "complex"),
-        ("builtins", "set"),
-        ("builtins", "frozenset"),
-        ("builtins", "slice"),
-        ("builtins", "bytearray"),
-        ("builtins", "bytes"),
-        ("builtins", "range"),
-        ("collections", "OrderedDict"),
-        ("_codecs", "encode"),
-    }
+from flag3d_core.safe_pickle.checks import (
+    _CORE_TYPES,
+    _DICT_BYTES,
+    _FIXED_TYPES,
+    _LEAF_TYPES,
+    _LIST_BYTES,
+    _LIST_TYPES,
+    _SET_BYTES,
+    _SHORT,
+    _STAND_INS,
+    _base,
+    _canonical,
+    _check_array_state,
+    _check_dtype_state,
+    _DeepTuple,
+    _length,
+    _members,
+    _Refused,
+    _remaining_bytes,
 )
-
-
-# Error messages show at most this much of a crafted value (never a full repr of a huge or
-# deeply nested object).
-_SHORT = reprlib.Repr()
-_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 60, 60
-
-
-def _canonical(module: str, name: str) -> tuple[str, str]:
-    """Map legacy spellings to the ones in :data:`ALLOWED_GLOBALS`."""
-    # Python 2 names (``__builtin__.xrange`` -> ``builtins.range``), as pickle itself maps them.
-    if (module, name) in _compat_pickle.NAME_MAPPING:
-        module, name = _compat_pickle.NAME_MAPPING[(module, name)]
-    elif module in _compat_pickle.IMPORT_MAPPING:
-        module = _compat_pickle.IMPORT_MAPPING[module]
-    if module == "numpy.core" or module.startswith("numpy.core."):  # numpy < 2 pickles
-        module = "numpy._core" + module[len("numpy.core") :]
-    return module, name
-
-
-class _Refused(pickle.UnpicklingError):
-    """A call or state inside the pickle that numpy's own pickles never make.
-
-    An ``UnpicklingError``, so that subclasses of the unpickler used directly (``.load()``)
-    report it like any other bad pickle; :func:`safe_load` turns it into PickleFormatError."""
-
-
-def _expected_dtype(inst: np.dtype, state: Any) -> np.dtype:
-    """The dtype that ``inst.__setstate__(state)`` may legitimately produce, or raise."""
-    if not isinstance(state, tuple) or len(state) != 8 or state[0] != 3:
-        raise _Refused("unsupported numpy dtype state (only version-3 states are read)")
-    _, byteorder, subarray, names, fields, elsize, _align, flags = state
-    if byteorder not in ("<", ">", "|", "="):
-        raise _Refused(f"bad byte order {byteorder!r} in a numpy dtype state")
-    if subarray is None and names is None:  # plain dtype: only the byte order may change
-        return inst.newbyteorder(byteorder) if byteorder in "<>" else inst
-    if inst.char != "V" or inst.fields is not None or inst.subdtype is not None:
-        raise _Refused(f"fields or sub-array set on a {inst} dtype")
-    if subarray is not None:
-        base, shape = subarray
-        return np.dtype((base, shape))
-    spec = {
-        "names": list(names),
-        "formats": [fields[n][0] for n in names],
-        "offsets": [fields[n][1] for n in names],
-        "titles": [fields[n][2] if len(fields[n]) > 2 else None for n in names],
-        "itemsize": elsize,
-    }
-    return np.dtype(spec, align=bool(flags & 0x80))  # 0x80: NPY_ALIGNED_STRUCT
-
-
-def _check_dtype_state(inst: np.dtype, state: Any) -> None:
-    try:
-        expected = _expected_dtype(inst, state)
-        ok = expected.itemsize == inst.itemsize and expected.__reduce__()[2] == state
-    except _Refused:
-        raise
-    except Exception:
-        ok = False
-    if not ok:
-        raise _Refused(f"refused numpy dtype state {_SHORT.repr(state)} for {inst}")
-
-
-def _check_array_state(state: Any) -> None:
-    """``ndarray.__setstate__`` trusts an object array's list length (a short list crashes
-    numpy 2.4); accept only states of numpy's own shape, with a matching data size."""
-    if not isinstance(state, tuple) or len(state) != 5:
-        raise _Refused("unsupported numpy array state")
-    version, shape, dtype, fortran, data = state
-    if version != 1 or not isinstance(dtype, np.dtype) or not isinstance(fortran, bool):
-        raise _Refused("unsupported numpy array state")
-    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
-        raise _Refused(f"bad numpy array shape {_SHORT.repr(shape)}")
-    count = math.prod(shape)
-    if dtype.hasobject:
-        if not isinstance(data, list) or len(data) != count:
-            raise _Refused(f"object array of shape {shape} without {count} items")
-    elif not isinstance(data, (bytes, bytearray, str)) or len(data) != count * dtype.itemsize:
-        raise _Refused(f"array data does not match shape {shape} and dtype {dtype}")
-
-
-class _NdarrayClass:
-    """Stands in for ``numpy.ndarray`` in the pickle: numpy only passes the class to
-    ``_reconstruct``; calling it directly would allocate an array of any requested size."""
-
-
-_NDARRAY = _NdarrayClass()
-
-
-def _reconstruct(subtype: Any, shape: Any, dtype: Any) -> np.ndarray:
-    # numpy pickles always call _reconstruct(ndarray, (0,), b'b') and fill the array by BUILD.
-    if subtype is not _NDARRAY or not isinstance(shape, tuple) or shape != (0,):
-        raise _Refused(f"unexpected numpy _reconstruct arguments {_SHORT.repr(shape)}")
-    return np.ndarray.__new__(np.ndarray, (0,), dtype)
-
-
-def _dtype(obj: Any, align: Any = False, copy: Any = False) -> np.dtype:
-    # numpy pickles a dtype as dtype(<short type code>, False, True) followed by BUILD; a
-    # spec of any other form (field lists, long comma strings) is not what numpy writes.
-    if not isinstance(obj, str) or len(obj) > 64:
-        raise _Refused(f"numpy dtype from {_SHORT.repr(obj)} (numpy pickles name a type code)")
-    return np.dtype(obj, bool(align), bool(copy))
-
-
-def _length(obj: Any) -> int:
-    """``len(obj)``; huge for a range too long for ``len``, 0 for an object without one."""
-    try:
-        return len(obj)
-    except OverflowError:
-        return sys.maxsize
-    except TypeError:
-        return 0
-
-
-def _members(obj: Any) -> Iterable[Any]:
-    """What ``set(obj)`` / ``OrderedDict(obj)`` would take from ``obj``."""
-    if isinstance(obj, dict):
-        return itertools.chain(obj.keys(), obj.values())
-    return obj if hasattr(obj, "__iter__") else ()
-
-
-# Classes of the core allow-list: none of them needs BUILD (arrays/dtypes are checked apart).
-_CORE_TYPES = frozenset({set, frozenset, complex, slice, range, bytes, bytearray, OrderedDict,
-                         np.dtype, np.ndarray})
-
-# Allowed globals that resolve to a checked stand-in with no state of its own; the unpickler
-# adds the ones that charge its budgets (set, frozenset, OrderedDict, range, bytes ...).
-_STAND_INS: dict[tuple[str, str], Any] = {
-    ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
-    ("numpy", "ndarray"): _NDARRAY,
-    ("numpy", "dtype"): _dtype,
-}
-
-# Objects that never receive items after they are built: stored in a container, they need no
-# watching (see _RestrictedUnpickler._grow).
-_FIXED_TYPES = frozenset({str, bytes, int, float, bool, type(None), complex, tuple, frozenset,
-                          range, slice})
-# Objects that hold no others (depth 0).
-_LEAF_TYPES = frozenset({str, bytes, bytearray, int, float, bool, type(None), complex})
-
-
-class _DeepTuple(list):
-    """A tuple nested deeper than ``max_pickle_depth``, kept as a list under ``deep_lists=True``:
-    unhashable, so that nothing deeper than the limit can ever be hashed (hashing a tuple
-    recurses in C without a recursion check). The caller skips the record holding it."""
-
-
-# Containers that deep_lists=True lets nest past the depth limit.
-_LIST_TYPES = frozenset({list, dict, set, OrderedDict, _DeepTuple})
-
-_base = pickle._Unpickler
-_LIST_BYTES, _DICT_BYTES, _SET_BYTES = (sys.getsizeof(x) for x in ([], {}, set()))
-
-
-def _remaining_bytes(file: Any) -> int | None:
-    """Bytes from the current position to the end, or None for a non-seekable stream."""
-    try:
-        if not file.seekable():
-            return None
-        pos = file.tell()
-        end = file.seek(0, os.SEEK_END)
-        file.seek(pos)
-    except (AttributeError, OSError, ValueError):
-        return None
-    return end - pos
+from flag3d_core.safe_pickle.errors import (
+    PickleFormatError,
+    UnsafePickleError,
+)
 
 
 class _RestrictedUnpickler(pickle._Unpickler):
@@ -697,91 +451,3 @@ class _RestrictedUnpickler(pickle._Unpickler):
 
 _np_scalar = importlib.import_module("numpy._core.multiarray").scalar
 
-_TRUNCATED = "pickle is truncated (the file ends before the pickle does)"
-
-
-def _load_stream(
-    stream: IO[bytes], label: str, allowed: frozenset[tuple[str, str]],
-    limits: LoadLimits | None, deep_lists: bool,
-) -> Any:
-    limits = limits if limits is not None else current_limits()
-    start = stream.tell() if stream.seekable() else None
-    try:
-        return _RestrictedUnpickler(stream, label=label, allowed=allowed, limits=limits,
-                                    deep_lists=deep_lists).load()
-    except FileFormatError:
-        raise
-    except _Refused as exc:
-        raise PickleFormatError(label, str(exc)) from None
-    except EOFError:
-        empty = start is not None and stream.tell() == start
-        problem = "file is empty" if empty else _TRUNCATED
-        raise PickleFormatError(label, problem) from None
-    except pickle.UnpicklingError as exc:
-        if "truncated" in str(exc) or "exhausted" in str(exc):  # truncated inside a frame
-            raise PickleFormatError(label, _TRUNCATED) from None
-        raise PickleFormatError(label, f"not a valid pickle ({exc})") from None
-    except MemoryError:  # a file too large for this machine
-        raise PickleFormatError(label, "ran out of memory while unpickling (a corrupt size "
-                                "field, or a file too large for this machine)") from None
-    except RecursionError:  # defence in depth: the depth table should refuse it first
-        raise PickleFormatError(label, "nesting too deep to read "
-                                f"({limits.describe('max_pickle_depth')})") from None
-    except TypeError as exc:
-        if _DeepTuple.__name__ in str(exc):  # "unhashable type: '_DeepTuple'": a deep key
-            raise PickleFormatError(label, f"nesting deeper than {limits.max_pickle_depth} "
-                                    f"levels ({limits.describe('max_pickle_depth')})") from None
-        raise PickleFormatError(label, f"corrupt pickle (TypeError: {_SHORT.repr(str(exc))})"
-                                ) from None
-    except Exception as exc:  # malformed opcodes/arguments surface as many builtin errors
-        raise PickleFormatError(
-            label, f"corrupt pickle ({type(exc).__name__}: {_SHORT.repr(str(exc))})"
-        ) from None
-
-
-def safe_load(
-    path_or_fileobj: str | os.PathLike[str] | IO[bytes],
-    *,
-    extra_allowed: Iterable[tuple[str, str]] = frozenset(),
-    limits: LoadLimits | None = None,
-    deep_lists: bool = False,
-) -> Any:
-    """Unpickle a file admitting only numpy arrays/scalars/dtypes and builtin containers.
-
-    Args:
-        path_or_fileobj: a path, or a binary file object opened for reading.
-        extra_allowed: further ``(module, name)`` globals to admit, spelled as in the pickle
-            (e.g. ``("scipy.sparse._csc", "csc_matrix")``).
-        limits: nesting depth and build budgets (default: :func:`~flag3d_core.io_limits.
-            current_limits`, i.e. the defaults with ``FLAG3D_*`` environment overrides).
-        deep_lists: let lists, dicts and sets nest deeper than ``limits.max_pickle_depth``, and
-            keep a tuple that would as an (unhashable) list; anything else hashable, dtypes and
-            arrays stay limited. For a caller that measures each record itself and skips the
-            deep ones (the skeleton reader, with :func:`~flag3d_core.io_limits.nesting_depth`).
-
-    Returns:
-        The unpickled object.
-
-    Raises:
-        UnsafePickleError: the pickle names a global outside the allow-list (names the file and
-            the global, e.g. ``posix.system``); nothing was imported or called.
-        PickleFormatError: the file is empty, truncated, not a pickle, or passes a limit (the
-            message names the setting and its value).
-        FileNotFoundError: the path does not exist.
-    """
-    allowed = ALLOWED_GLOBALS | frozenset(extra_allowed)
-    if isinstance(path_or_fileobj, (str, os.PathLike)):
-        path = Path(path_or_fileobj)
-        with path.open("rb", buffering=1 << 20) as fh:
-            return _load_stream(fh, str(path), allowed, limits, deep_lists)
-    label = str(getattr(path_or_fileobj, "name", "<stream>"))
-    return _load_stream(path_or_fileobj, label, allowed, limits, deep_lists)
-
-
-def safe_loads(
-    data: bytes, *, label: str = "<bytes>", extra_allowed: Iterable[tuple[str, str]] = frozenset(),
-    limits: LoadLimits | None = None, deep_lists: bool = False,
-) -> Any:
-    """:func:`safe_load` for an in-memory pickle; ``label`` names it in error messages."""
-    allowed = ALLOWED_GLOBALS | frozenset(extra_allowed)
-    return _load_stream(io.BytesIO(data), label, allowed, limits, deep_lists)
