@@ -65,6 +65,7 @@ from flag3d_core.safe_pickle.errors import (
     PickleFormatError,
     UnsafePickleError,
 )
+from flag3d_core.safe_pickle.joblib_files import safe_joblib_load
 from flag3d_core.safe_pickle.unpickler import (
     _RestrictedUnpickler as _RestrictedUnpickler,  # subclassed by body/model.py
 )
@@ -74,6 +75,7 @@ __all__ = [
     "FileFormatError",
     "PickleFormatError",
     "UnsafePickleError",
+    "safe_joblib_load",
     "safe_load",
     "safe_loads",
 ]
