@@ -1,0 +1,1 @@
+"""Human mesh recovery: SMPL fitted to keypoints, learned models, imported results."""
