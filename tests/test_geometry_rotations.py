@@ -203,3 +203,14 @@ def test_round_trip_gradient_is_the_identity_at_zero():
     jac = torch.autograd.functional.jacobian(
         lambda v: rot.matrix_to_axis_angle(rot.axis_angle_to_matrix(v)), x)
     np.testing.assert_allclose(jac.numpy(), np.eye(3), atol=1e-12)
+
+
+def test_skew_is_the_cross_product_and_skew_part_its_first_order_inverse():
+    from flag3d_core.geometry.rotations import axis_angle_to_matrix, skew, skew_part
+
+    rng = np.random.default_rng(7)
+    v, x = torch.tensor(rng.normal(size=(5, 3))), torch.tensor(rng.normal(size=(5, 3)))
+    torch.testing.assert_close((skew(v) @ x[..., None])[..., 0], torch.linalg.cross(v, x))
+    aa = torch.tensor(rng.normal(size=(5, 3))) * 0.5
+    angle = aa.norm(dim=-1, keepdim=True)
+    torch.testing.assert_close(skew_part(axis_angle_to_matrix(aa)), torch.sin(angle) * aa / angle)

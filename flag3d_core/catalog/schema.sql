@@ -109,6 +109,19 @@ CREATE TABLE IF NOT EXISTS sequence_metrics (
     PRIMARY KEY (run_id, sequence_id, metric)
 );
 
+-- Per-sequence arrays of a model run (mesh recovery: the fitted SMPL parameters, per-frame and
+-- per-joint errors), content-addressed files like sequence_arrays.
+CREATE TABLE IF NOT EXISTS run_arrays (
+    run_id      TEXT NOT NULL,
+    sequence_id TEXT NOT NULL,
+    kind        TEXT NOT NULL,             -- 'smpl', 'errors'
+    path        TEXT NOT NULL,             -- relative to the arrays dir
+    shape       TEXT NOT NULL,             -- JSON list (of the first array for an .npz)
+    dtype       TEXT NOT NULL,
+    checksum    TEXT NOT NULL,
+    PRIMARY KEY (run_id, sequence_id, kind)
+);
+
 CREATE TABLE IF NOT EXISTS ingest_log (
     ingested_at TIMESTAMP NOT NULL,
     dataset     TEXT NOT NULL,

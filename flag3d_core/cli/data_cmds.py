@@ -217,6 +217,9 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     from flag3d_core.cli.model_cmds import ensure_default_models
 
     done["models"] = ensure_default_models(settings)
+    from flag3d_core.cli.hmr_cmds import ensure_default_mesh_run
+
+    done["mesh_recovery"] = ensure_default_mesh_run(settings)
     emit(args, {"seconds": round(time.perf_counter() - t0, 1), **done},
          "\n".join(f"{k}: {v}" for k, v in done.items())
          + f"\nsetup took {time.perf_counter() - t0:.1f} s")

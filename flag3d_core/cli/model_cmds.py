@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from flag3d_core.catalog import queries
+from flag3d_core.cli.devices import device_arg
 from flag3d_core.cli.output import emit
 from flag3d_core.errors import NotInCatalogError
 from flag3d_core.recognition.names import MODEL_NAMES, STGCN
@@ -42,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--run", default="latest", help="run id or 'latest'")
     e.add_argument("--json", action="store_true")
     e.set_defaults(handler=cmd_eval_recognition)
+    from flag3d_core.cli import hmr_cmds
+
+    hmr_cmds.register_eval(esub)
 
     p = sub.add_parser("runs", help="model runs recorded in the catalog")
     rsub = p.add_subparsers(dest="runs_command", required=True)
@@ -49,14 +53,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--task", help="recognition, mesh_recovery, generation")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_runs_list)
-
-
-def _device(settings: Settings, arg: str | None) -> str:
-    if arg and arg != "auto":
-        return arg
-    from dataclasses import replace
-
-    return replace(settings, device=arg or settings.device).torch_device()
 
 
 def train(settings: Settings, model: str, protocol: str, epochs: int | None, device: str,
@@ -83,7 +79,7 @@ def train(settings: Settings, model: str, protocol: str, epochs: int | None, dev
 
 
 def cmd_train_recognition(args: argparse.Namespace, settings: Settings) -> int:
-    res = train(settings, args.model, args.protocol, args.epochs, _device(settings, args.device),
+    res = train(settings, args.model, args.protocol, args.epochs, device_arg(settings, args.device),
                 args.num_clips, args.max_train)
     m = res.metrics
     emit(args, {"run_id": res.run_id, "checkpoint": str(res.checkpoint),
@@ -100,7 +96,7 @@ def cmd_eval_recognition(args: argparse.Namespace, settings: Settings) -> int:
 
     con = queries.connect(settings.catalog)
     try:
-        run = queries.model_run(con, args.run)
+        run = queries.model_run(con, args.run, task="recognition")
         if run is None:
             raise NotInCatalogError(f"no model run {args.run!r} in the catalog (train one with "
                                     "`flag3d train recognition`)")
@@ -141,9 +137,15 @@ def cmd_runs_list(args: argparse.Namespace, settings: Settings) -> int:
         cfg = json.loads(r["config"]) if r.get("config") else {}
         r["config"] = {k: v for k, v in cfg.items() if k != "history"}
         records.append(r)
+    def headline(m: dict) -> str:
+        if "top1" in m:
+            return f"top1={m['top1']:.3f}"
+        if "mpjpe" in m:
+            return f"MPJPE={m['mpjpe']:.1f} mm PA-MPJPE={m.get('pa_mpjpe', float('nan')):.1f} mm"
+        return ""
+
     text = "\n".join(f"{r['run_id']}  {r['task']}  {r['model']}  {r['protocol']}  "
-                     f"top1={r['metrics'].get('top1', float('nan')):.3f}"
-                     for r in records) or "(no runs)"
+                     f"{headline(r['metrics'])}" for r in records) or "(no runs)"
     emit(args, {"runs": records}, text)
     return 0
 

@@ -225,6 +225,24 @@ def sixd_to_matrix(sixd: torch.Tensor) -> torch.Tensor:
     return torch.stack([b1, b2, b3], dim=-1)
 
 
+# ---------------------------------------------------------------------------- tangents
+
+
+def skew(v: torch.Tensor) -> torch.Tensor:
+    """Cross-product matrices (..., 3, 3) of vectors (..., 3): ``skew(v) @ x == v x x``; the
+    first-order rotation by axis-angle v is ``I + skew(v)``."""
+    x, y, z = v.unbind(-1)
+    o = torch.zeros_like(x)
+    return torch.stack([o, -z, y, z, o, -x, -y, x, o], dim=-1).unflatten(-1, (3, 3))
+
+
+def skew_part(matrix: torch.Tensor) -> torch.Tensor:
+    """The vector (..., 3) of the skew part ``(M - M^T) / 2`` of matrices (..., 3, 3): for a
+    rotation, ``sin(angle) * axis`` (the axis-angle to first order, without trigonometry)."""
+    m = 0.5 * (matrix - matrix.transpose(-1, -2))
+    return torch.stack([m[..., 2, 1], m[..., 0, 2], m[..., 1, 0]], dim=-1)
+
+
 # ---------------------------------------------------------------------------- axes
 
 

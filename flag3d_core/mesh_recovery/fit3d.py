@@ -40,9 +40,15 @@ import torch
 from flag3d_core.body.kinematics import forward_kinematics, pose_blend_offsets, shaped_rest, skin
 from flag3d_core.body.standin import VERTEX_LANDMARKS
 from flag3d_core.geometry.procrustes import similarity_transform
-from flag3d_core.geometry.rotations import axis_angle_to_matrix, matrix_to_axis_angle_np
+from flag3d_core.geometry.rotations import (
+    axis_angle_to_matrix,
+    matrix_to_axis_angle,
+    matrix_to_axis_angle_np,
+    skew,
+    skew_part,
+)
 from flag3d_core.layouts.correspondences import Correspondence, rigid_pairs
-from flag3d_core.mesh_recovery.lm import LMConfig, levenberg_marquardt
+from flag3d_core.mesh_recovery.lm import LMConfig, levenberg_marquardt_on
 
 __all__ = ["Fit3dConfig", "FitResult", "fit_joints3d"]
 
@@ -54,6 +60,7 @@ _LIMITS = ((3 * 3 + 0, -1.0, 0.25), (4 * 3 + 0, -1.0, 0.25),
            (17 * 3 + 1, 1.0, 1.0), (18 * 3 + 1, -1.0, 1.0))
 _TORSO = (0, 1, 2, 6, 12, 16, 17)  # SMPL joints that move little with the body pose
 N_POSE = 72  # root + 23 joints, axis-angle
+N_ROT = 24 * 9  # the LM state: local rotation matrices, then the translation
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,11 @@ class _Body:
         """Posed joints (..., 24, 3) and the layout's keypoints (..., K, 3) from the pose
         (..., 72) axis-angle (root first) and the translation (..., 3)."""
         rot = axis_angle_to_matrix(pose.reshape(*pose.shape[:-1], 24, 3))
+        return self.keypoints_rot(rot, transl, rest_joints, rest_marks)
+
+    def keypoints_rot(self, rot: torch.Tensor, transl: torch.Tensor, rest_joints: torch.Tensor,
+                      rest_marks: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`keypoints` from local rotation matrices (..., 24, 3, 3)."""
         fk = forward_kinematics(rot, rest_joints, self.parents, transl)
         marks = None
         if self.corr.landmarks:
@@ -178,17 +190,47 @@ class _Problem:
         hinge = torch.relu(body_pose[..., self.limit_idx] * self.limit_sign - self.limit_margin)
         return torch.cat([self.s_pose * body_pose, self.s_limits * hinge], dim=-1)
 
-    def residuals(self, x: torch.Tensor, target: torch.Tensor, weight: torch.Tensor,
-                  neighbours: torch.Tensor, has_neighbours: torch.Tensor) -> torch.Tensor:
-        """x (75,) pose and translation; target (K, 3); weight (K,); neighbours (K, 3) the
-        mean of the adjacent frames' keypoints; has_neighbours () 0 or 1."""
-        _, pk = self.bm.keypoints(x[:N_POSE], x[N_POSE:], *self.rest)
+    def residuals(self, step: torch.Tensor, state: torch.Tensor, target: torch.Tensor,
+                  weight: torch.Tensor, neighbours: torch.Tensor,
+                  has_neighbours: torch.Tensor) -> torch.Tensor:
+        """One frame's residuals at ``state`` (219,) = 24 local rotation matrices and the
+        translation, moved by ``step`` (75,) = a rotation increment per joint (to first order,
+        ``R (I + skew(w))``) and a translation increment; target (K, 3); weight (K,);
+        neighbours (K, 3) the mean of the adjacent frames' keypoints; has_neighbours () 0|1.
+        The pose priors use each rotation's skew part (sin(angle) * axis)."""
+        r0 = state[:N_ROT].reshape(24, 3, 3)
+        rot = r0 + r0 @ skew(step[:N_POSE].reshape(24, 3))
+        _, pk = self.bm.keypoints_rot(rot, state[N_ROT:] + step[N_POSE:], *self.rest)
         data = (CM * weight[:, None] * (pk - target)).reshape(-1)
         smooth = (CM * self.s_smooth * has_neighbours * (pk - neighbours)).reshape(-1)
-        return torch.cat([data, self.priors(x[3:N_POSE]), smooth])
+        return torch.cat([data, self.priors(skew_part(rot[1:]).reshape(-1)), smooth])
 
     def keypoints(self, x: torch.Tensor) -> torch.Tensor:
+        """Keypoints (N, K, 3) of axis-angle unknowns (N, 75)."""
         return self.bm.keypoints(x[..., :N_POSE], x[..., N_POSE:], *self.rest)[1]
+
+    def state_keypoints(self, state: torch.Tensor) -> torch.Tensor:
+        """Keypoints (N, K, 3) of LM states (N, 219)."""
+        rot = state[:, :N_ROT].unflatten(-1, (24, 3, 3))
+        return self.bm.keypoints_rot(rot, state[:, N_ROT:], *self.rest)[1]
+
+
+def _to_state(x: torch.Tensor) -> torch.Tensor:
+    """(N, 75) axis-angle pose and translation -> (N, 219) rotation matrices and translation."""
+    rot = axis_angle_to_matrix(x[:, :N_POSE].unflatten(-1, (24, 3)))
+    return torch.cat([rot.flatten(1), x[:, N_POSE:]], dim=1)
+
+
+def _to_x(state: torch.Tensor) -> torch.Tensor:
+    rot = state[:, :N_ROT].unflatten(-1, (24, 3, 3))
+    return torch.cat([matrix_to_axis_angle(rot).flatten(1), state[:, N_ROT:]], dim=1)
+
+
+def _retract(state: torch.Tensor, step: torch.Tensor) -> torch.Tensor:
+    """States (N, 219) moved exactly by steps (N, 75): ``R exp(w)``, ``t + dt``."""
+    rot = state[:, :N_ROT].unflatten(-1, (24, 3, 3))
+    turned = rot @ axis_angle_to_matrix(step[:, :N_POSE].unflatten(-1, (24, 3)))
+    return torch.cat([turned.flatten(1), state[:, N_ROT:] + step[:, N_POSE:]], dim=1)
 
 
 def _fit_shape(bm: _Body, kp: torch.Tensor, valid: torch.Tensor,
@@ -251,10 +293,11 @@ def _kabsch_start(rest_joints: np.ndarray, kp: np.ndarray, valid: np.ndarray,
     return x
 
 
-def _neighbours(prob: _Problem, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean keypoints of each frame's two neighbours (ends: their one neighbour) at ``x``."""
+def _neighbours(prob: _Problem, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean keypoints of each frame's two neighbours (ends: their one neighbour) at the LM
+    states (N, 219)."""
     with torch.no_grad():
-        pk = prob.keypoints(x)
+        pk = prob.state_keypoints(state)
     if len(pk) < 2:
         return torch.zeros_like(pk), pk.new_zeros(len(pk))
     prev = torch.cat([pk[1:2], pk[:-1]])
@@ -268,12 +311,14 @@ def _solve(prob: _Problem, x0: torch.Tensor, target: torch.Tensor, weight: torch
     if not batched:
         return torch.cat([_solve(prob, x0[i:i + 1], target[i:i + 1], weight[i:i + 1], iters,
                                  False, True) for i in range(len(x0))])
-    nb, has = (_neighbours(prob, x0) if smooth
+    state = _to_state(x0)
+    nb, has = (_neighbours(prob, state) if smooth
                else (torch.zeros_like(target), target.new_zeros(len(target))))
-    on_step = (lambda _it, x: (target, weight, *_neighbours(prob, x))) if smooth else None
-    res = levenberg_marquardt(prob.residuals, x0, (target, weight, nb, has),
-                              LMConfig(iters=iters), on_step=on_step)
-    return res.x
+    on_step = (lambda _it, s: (target, weight, *_neighbours(prob, s))) if smooth else None
+    res = levenberg_marquardt_on(prob.residuals, state, _retract, N_POSE + 3,
+                                 (target, weight, nb, has), LMConfig(iters=iters),
+                                 on_step=on_step)
+    return _to_x(res.x)
 
 
 def fit_joints3d(keypoints: np.ndarray, corr: Correspondence, body: Any,

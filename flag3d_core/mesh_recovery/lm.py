@@ -6,6 +6,10 @@ curvature history must serve every frame. Here each frame gets its own Gauss-New
 ``(J^T J + lambda diag(J^T J)) delta = -J^T r`` and its own damping ``lambda``, all frames in one
 batched solve; the per-frame Jacobians come from forward-mode autodiff (``torch.func.jacfwd``
 under ``vmap``), so the residual function is written for ONE frame.
+
+Unknowns may live on a manifold (rotations): :func:`levenberg_marquardt_on` takes the residuals
+as a function of a tangent step at the current state and a ``retract`` that applies a step
+exactly; the Jacobian is taken at a zero step, so it never differentiates through trigonometry.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from dataclasses import dataclass
 import torch
 from torch.func import jacfwd, vmap
 
-__all__ = ["LMConfig", "LMResult", "levenberg_marquardt"]
+__all__ = ["LMConfig", "LMResult", "levenberg_marquardt", "levenberg_marquardt_on"]
 
 Residuals = Callable[..., torch.Tensor]  # (P,), *per-frame args -> (R,)
+StepResiduals = Callable[..., torch.Tensor]  # step (D,), state (S,), *per-frame args -> (R,)
+Retract = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (N, S), (N, D) -> (N, S)
 
 
 @dataclass(frozen=True)
@@ -47,47 +53,60 @@ class LMResult:
 def levenberg_marquardt(residuals: Residuals, x0: torch.Tensor, args: tuple = (),
                         config: LMConfig | None = None,
                         on_step: Callable[[int, torch.Tensor], tuple] | None = None) -> LMResult:
-    """Minimise ``sum(residuals(x_n, *args_n) ** 2)`` for every row n of ``x0`` (N, P).
+    """Minimise ``sum(residuals(x_n, *args_n) ** 2)`` for every row n of ``x0`` (N, P)
+    (Euclidean unknowns; see :func:`levenberg_marquardt_on`)."""
+    return levenberg_marquardt_on(lambda step, x, *a: residuals(x + step, *a), x0,
+                                  lambda x, step: x + step, x0.shape[1], args, config, on_step)
+
+
+def levenberg_marquardt_on(residuals: StepResiduals, state0: torch.Tensor, retract: Retract,
+                           step_dim: int, args: tuple = (), config: LMConfig | None = None,
+                           on_step: Callable[[int, torch.Tensor], tuple] | None = None
+                           ) -> LMResult:
+    """Minimise ``sum(residuals(0, s_n, *args_n) ** 2)`` over states ``s_n`` for every row of
+    ``state0`` (N, S), stepping in a ``step_dim``-dimensional tangent space.
 
     Args:
-        residuals: one frame's residual vector (R,) from its unknowns (P,) and its own slices
-            of ``args`` (each arg has N rows).
-        x0: (N, P) starting points.
+        residuals: one frame's residual vector (R,) at the state ``retract``-ed by a small step
+            (D,); it is differentiated at step 0 (first order in the step is enough).
+        state0: (N, S) starting states.
+        retract: (N, S) states and (N, D) steps -> the exactly updated states.
+        step_dim: D.
         args: per-frame constants, each (N, ...).
         config: iteration settings.
-        on_step: called after each step with (iteration, x); returns new ``args`` (e.g.
+        on_step: called after each step with (iteration, states); returns new ``args`` (e.g.
             neighbours for a smoothness term that couples frames), or () to keep them.
     """
     cfg = config or LMConfig()
-    batched = vmap(residuals)
-    jac = vmap(jacfwd(residuals))
-    x = x0.detach().clone()
-    lam = torch.full((len(x), 1), cfg.damping, dtype=x.dtype, device=x.device)
-    r = batched(x, *args)
+    state = state0.detach().clone()
+    zero = state.new_zeros(len(state), step_dim)
+    at = vmap(residuals)
+    jac = vmap(jacfwd(residuals, argnums=0))
+    lam = torch.full((len(state), 1), cfg.damping, dtype=state.dtype, device=state.device)
+    r = at(zero, state, *args)
     cost = (r ** 2).sum(-1)
     it = 0
     for it in range(1, cfg.iters + 1):
-        j = jac(x, *args)  # (N, R, P)
-        a = j.transpose(1, 2) @ j  # (N, P, P)
-        g = (j.transpose(1, 2) @ r[..., None])[..., 0]  # (N, P)
+        j = jac(zero, state, *args)  # (N, R, D)
+        a = j.transpose(1, 2) @ j  # (N, D, D)
+        g = (j.transpose(1, 2) @ r[..., None])[..., 0]  # (N, D)
         diag = torch.diagonal(a, dim1=1, dim2=2)
-        damp = torch.diag_embed(lam * (diag + 1e-9))
-        step = torch.linalg.solve(a + damp, -g)
-        x_new = x + step
-        r_new = batched(x_new, *args)
+        step = torch.linalg.solve(a + torch.diag_embed(lam * (diag + 1e-9)), -g)
+        new = retract(state, step)
+        r_new = at(zero, new, *args)
         cost_new = (r_new ** 2).sum(-1)
         better = cost_new < cost
         converged = (cost - cost_new).abs() <= cfg.tol * cost.clamp(min=1e-30)
-        x = torch.where(better[:, None], x_new, x)
+        state = torch.where(better[:, None], new, state)
         r = torch.where(better[:, None], r_new, r)
         cost = torch.where(better, cost_new, cost)
         lam = torch.where(better[:, None], lam * cfg.down, lam * cfg.up).clamp(1e-12, 1e12)
         if on_step is not None:
-            new_args = on_step(it, x)
+            new_args = on_step(it, state)
             if new_args:
                 args = new_args
-                r = batched(x, *args)
+                r = at(zero, state, *args)
                 cost = (r ** 2).sum(-1)
         if bool(converged.all()):
             break
-    return LMResult(x=x, cost=cost, iterations=it)
+    return LMResult(x=state, cost=cost, iterations=it)

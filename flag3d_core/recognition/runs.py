@@ -213,7 +213,7 @@ def run_probs(con: Con, run_id: str) -> tuple[pd.DataFrame, np.ndarray]:
 
 def load_run_model(con: Con, run_id: str, device: str = "cpu") -> tuple[dict, LoadedModel]:
     """The checkpoint of a recorded run (``latest`` allowed)."""
-    run = queries.model_run(con, run_id)
+    run = queries.model_run(con, run_id, task="recognition")
     if run is None:
         raise NotInCatalogError(f"no model run {run_id!r} in the catalog")
     return run, load_checkpoint(run["checkpoint"], device=device)

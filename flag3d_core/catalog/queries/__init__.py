@@ -19,6 +19,14 @@ from flag3d_core.catalog.queries.connections import (
     create_schema,
     cursor,
 )
+from flag3d_core.catalog.queries.hmr_data import keypoint_smpl_pairs as keypoint_smpl_pairs
+from flag3d_core.catalog.queries.mesh_runs import (
+    fit_candidates,
+    insert_run_arrays,
+    insert_sequence_metrics,
+    run_array_paths,
+    run_sequence_metrics,
+)
 from flag3d_core.catalog.queries.reads import (
     SequenceFilter,
     activities,
@@ -73,6 +81,11 @@ __all__ = [
     "Con",
     "SCHEMA_SQL",
     "SCHEMA_VERSION",
+    "fit_candidates",
+    "insert_run_arrays",
+    "insert_sequence_metrics",
+    "run_array_paths",
+    "run_sequence_metrics",
     "SequenceFilter",
     "activities",
     "activity",

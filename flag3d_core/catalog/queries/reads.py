@@ -280,10 +280,11 @@ def model_runs(con: Con, task: str | None = None) -> pd.DataFrame:
     return con.execute(sql + " ORDER BY created_at DESC", params).df()
 
 
-def model_run(con: Con, run_id: str) -> dict | None:
-    """One run; ``run_id='latest'`` gives the newest."""
+def model_run(con: Con, run_id: str, task: str | None = None) -> dict | None:
+    """One run; ``run_id='latest'`` gives the newest (of ``task`` when given)."""
     if run_id == "latest":
-        cur = con.execute("SELECT * FROM model_runs ORDER BY created_at DESC LIMIT 1")
+        cur = con.execute("SELECT * FROM model_runs WHERE ? IS NULL OR task = ? "
+                          "ORDER BY created_at DESC LIMIT 1", [task, task])
     else:
         cur = con.execute("SELECT * FROM model_runs WHERE run_id = ?", [run_id])
     row = cur.fetchone()

@@ -48,7 +48,7 @@ def delete_dataset_rows(con: Con, dataset: str, sources: Sequence[str] | None = 
 
 def delete_orphan_results(con: Con) -> None:
     """Drop predictions and per-sequence metrics whose sequence is no longer in the catalog."""
-    for table in ("predictions", "sequence_metrics"):
+    for table in ("predictions", "sequence_metrics", "run_arrays"):
         con.execute(f"DELETE FROM {table} "
                     "WHERE sequence_id NOT IN (SELECT sequence_id FROM sequences)")
 
