@@ -20,6 +20,12 @@ PAGES = [
         icon=":material/grid_on:",
         url_path="recognition",
     ),
+    st.Page(
+        "pages/mesh_recovery.py",
+        title="Mesh Recovery",
+        icon=":material/accessibility_new:",
+        url_path="mesh_recovery",
+    ),
 ]
 
 st.navigation(PAGES).run()

@@ -78,7 +78,7 @@ export class AngleChart {
     const ctx = this.bg.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    // y range over every series of the group, at least min_span degrees (noise stays small)
+    // y range over every series of the group, at least min_span (noise stays small)
     let lo = Infinity, hi = -Infinity;
     for (const s of g.series) for (const v of s.y) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const span = Math.max(hi - lo, this.curves.min_span);
@@ -90,12 +90,12 @@ export class AngleChart {
     this.X = X; this.Y = Y;
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = AXIS_COLOR; ctx.strokeStyle = GRID_COLOR; ctx.lineWidth = 1;
-    // y grid and labels (degrees)
+    // y grid and labels (in the curves' unit)
     const ys = niceStep(this.hi - this.lo, 4);
     ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
     for (let v = Math.ceil(this.lo / ys) * ys; v <= this.hi; v += ys) {
       ctx.beginPath(); ctx.moveTo(M.left, Y(v)); ctx.lineTo(M.left + pw, Y(v)); ctx.stroke();
-      ctx.fillText(`${v}°`, M.left - 4, Y(v));
+      ctx.fillText(`${v}${this.curves.unit === '°' ? '°' : ''}`, M.left - 4, Y(v));
     }
     // x labels (seconds)
     const xs = niceStep(this.duration, Math.max(2, Math.floor(pw / 70)));
@@ -119,7 +119,7 @@ export class AngleChart {
     ctx.save();
     ctx.beginPath(); ctx.rect(M.left, M.top, pw, ph); ctx.clip();
     for (const s of [...g.series].reverse()) {
-      ctx.strokeStyle = this.seqs[s.seq]?.color || '#333';
+      ctx.strokeStyle = s.color || this.seqs[s.seq]?.color || '#333';
       ctx.lineWidth = s.seq === 0 ? 1.8 : 1.2;
       ctx.setLineDash(DASH[s.side] || []);
       ctx.beginPath();
@@ -150,11 +150,13 @@ export class AngleChart {
     for (const s of g.series) {
       const f = Math.min(Math.floor(time * this.fps + 1e-6), s.y.length - 1);
       const v = s.y[f];
-      ctx.fillStyle = this.seqs[s.seq]?.color || '#333';
+      ctx.fillStyle = s.color || this.seqs[s.seq]?.color || '#333';
       ctx.beginPath(); ctx.arc(this.X(f / this.fps), this.Y(v), 2.5, 0, 2 * Math.PI); ctx.fill();
-      if (s.seq === 0) parts.push(`${s.label} ${Math.round(v)}°`);
+      if (s.seq === (g.values_of ?? 0)) parts.push(`${s.label} ${Math.round(v)} ${this.curves.unit}`.replace(' °', '°'));
     }
-    const sides = g.series.some((s) => s.side === 'right') ? '  (— left, - - right)' : '';
+    // a group may name its own line styles (g.legend); joint-angle groups: left / right
+    const sides = g.legend != null ? (g.legend ? `  (${g.legend})` : '')
+      : (g.series.some((s) => s.side === 'right') ? '  (— left, - - right)' : '');
     const text = `${parts.join(' · ')}${sides}`;
     if (this.values.textContent !== text) this.values.textContent = text;
   }

@@ -145,8 +145,11 @@ class MeshTrack {
       }
       inverses.push(new THREE.Matrix4().makeTranslation(-R[3 * j], -R[3 * j + 1], -R[3 * j + 2]));
     });
+    // track.opacity < 1: a see-through body (a prediction overlaid on its ground truth)
+    this.own = track.opacity != null && track.opacity < 1;
     this.mesh = new THREE.SkinnedMesh(geom, new Material(shading({
-      color: new THREE.Color(track.color), side: THREE.DoubleSide })));
+      color: new THREE.Color(track.color), side: THREE.DoubleSide,
+      ...(this.own ? { transparent: true, opacity: track.opacity, depthWrite: false } : {}) })));
     this.mesh.frustumCulled = false;  // bones move it away from its rest bounds
     this.mesh.add(this.bones[0]);
     this.mesh.bind(new THREE.Skeleton(this.bones, inverses), new THREE.Matrix4());
@@ -287,7 +290,7 @@ function applyView(view) {
     && shows(sp, view, kinds)).map((sp) => sp.x_offset));
   for (const tr of state.tracks) {
     tr.object.visible = shows(tr.spec, view, kinds);
-    if (tr instanceof MeshTrack) {
+    if (tr instanceof MeshTrack && !tr.own) {
       const see = tr.object.visible && skeletonAt.has(tr.dx);
       const m = tr.mesh.material;
       if (m.transparent !== see) {
