@@ -9,6 +9,7 @@ from flag3d_core.mesh_recovery.leaderboard import (
     compare_runs,
     leaderboard,
     sequences_of,
+    with_conditions,
 )
 from flag3d_core.mesh_recovery.runs import CONVENTIONS
 from flag3d_core.viz.mesh_charts import ACTIVITY_SELECTION, activity_heatmap, gap_chart
@@ -67,6 +68,14 @@ with right:
                  width="stretch", column_config={c: st.column_config.NumberColumn(format="%.1f")
                                                  for c in ("mpjpe", "pa_mpjpe", "pve", "accel",
                                                            "gap")})
+st.markdown("**By condition** (as FLAG3D's Table 5: challenging postures and views)")
+cond = with_conditions(per_seq)
+c1, c2 = st.columns(2)
+fmt = {c: st.column_config.NumberColumn(format="%.1f") for c in ("mpjpe", "pa_mpjpe", "pve",
+                                                                 "accel", "gap")}
+c1.dataframe(category_table(cond, "posture"), hide_index=True, width="stretch",
+             column_config=fmt)
+c2.dataframe(category_table(cond, "view"), hide_index=True, width="stretch", column_config=fmt)
 if run_b:
     st.markdown(f"**{run_b} against {run_a}**, per activity (negative: {run_b} is better)")
     st.dataframe(compare_runs(per_seq, mesh.per_sequence(version, run_b)), hide_index=True,

@@ -74,3 +74,14 @@ def test_error_curves_name_the_worst_joints():
                      tuple(f"j{i}" for i in range(24)))
     assert c["unit"] == "mm" and [g["name"] for g in c["groups"]] == ["error", "worst joints"]
     assert [s["label"] for s in c["groups"][1]["series"]][:2] == ["j7", "j3"]
+
+
+def test_conditions_name_postures_and_views():
+    from flag3d_core.mesh_recovery.leaderboard import with_conditions
+
+    df = _per_seq().assign(source=["mocap", "render", "real"], camera=[1, 2, None],
+                           phone_view=[None, None, 2],
+                           activity_id=["A001", "A042", "A030"])
+    c = with_conditions(df)
+    assert c.view.tolist() == ["3D skeleton", "camera C002", "phone V002"]
+    assert c.posture.tolist()[0] == "standing" and "lying" in c.posture.tolist()[2]

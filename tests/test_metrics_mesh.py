@@ -85,10 +85,11 @@ def test_pve_pelvis_aligned_and_mesh_errors_summary():
     joints = rng.normal(size=(4, 24, 3))
     shift = np.array([0.5, 0.0, 0.0])
     assert pve(verts + shift, verts) == pytest.approx(500.0)
-    assert pve(verts + shift, verts, (joints + shift)[:, 0], joints[:, 0]) == pytest.approx(0.0)
+    aligned = pve(verts + shift, verts, (joints + shift)[:, 0], joints[:, 0])
+    assert aligned == pytest.approx(0.0, abs=1e-3)
     e = mesh_errors(joints + shift, joints, pred_vertices=verts + shift, gt_vertices=verts)
     s = e.summary()
-    assert s["mpjpe"] == pytest.approx(0.0, abs=1e-9) and s["pve"] == pytest.approx(0.0, abs=1e-9)
+    assert s["mpjpe"] == pytest.approx(0.0, abs=1e-9) and s["pve"] == pytest.approx(0.0, abs=1e-3)
     assert e.mpjpe.shape == (4, 24) and e.accel.shape == (2, 24) and e.pve.shape == (4,)
 
 

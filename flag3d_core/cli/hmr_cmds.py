@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from pathlib import Path
 
 from flag3d_core.catalog import queries
 from flag3d_core.cli.devices import device_arg
@@ -16,6 +18,11 @@ from flag3d_core.settings import Settings
 # about 2-3 minutes on 2 cores; `flag3d fit smpl --per-activity 0` fits the whole split).
 SETUP_PER_ACTIVITY = 1
 SETUP_MAX_FRAMES = 90
+SETUP_KEY_ITERS = 60  # fewer key-frame steps than the default 100 (recorded in the run config)
+# ... and runs the committed kp2smpl checkpoint on the held-out camera (see its PROVENANCE.md).
+SHIPPED_KP2SMPL = Path(__file__).resolve().parents[1] / "mesh_recovery" / "kp2smpl" / \
+    "weights" / "kp2smpl-synth.pt"
+HELD_OUT_CAMERA = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +44,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.set_defaults(handler=cmd_fit_smpl)
 
 
+def register_train(tsub: argparse._SubParsersAction) -> None:
+    t = tsub.add_parser("hmr", help="kp2smpl: 2D keypoints -> SMPL, trained on studio cameras "
+                        "C001/C006, scored on held-out camera C002 (test performers)")
+    t.add_argument("--minutes", type=float, default=4.0, help="training wall time")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--per-activity", type=int, default=1,
+                   help="held-out sequences scored per activity (0: all)")
+    t.add_argument("--device", default=None, choices=["auto", "cpu", "cuda"])
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(handler=cmd_train_hmr)
+
+
 def register_eval(esub: argparse._SubParsersAction) -> None:
     e = esub.add_parser("hmr", help="MPJPE / PA-MPJPE / PVE / acceleration error of a "
                         "mesh-recovery run, per body part and activity")
@@ -46,7 +65,7 @@ def register_eval(esub: argparse._SubParsersAction) -> None:
 
 
 def fit_smpl(settings: Settings, sequence_ids: list[str], *, max_frames: int | None,
-             protocol: str, device: str) -> object:
+             protocol: str, device: str, key_iters: int | None = None) -> object:
     from dataclasses import replace
 
     from tqdm import tqdm
@@ -57,6 +76,8 @@ def fit_smpl(settings: Settings, sequence_ids: list[str], *, max_frames: int | N
 
     body = load_body_model(settings.body_models, device=device)
     cfg = replace(Fit3dConfig(), device=device)
+    if key_iters is not None:
+        cfg = replace(cfg, key_iters=key_iters)
     bar = tqdm(total=len(sequence_ids), desc="fit3d", unit="seq", mininterval=0.5)
     try:
         return fit3d_run(settings.catalog, settings.arrays_dir, body, sequence_ids, config=cfg,
@@ -88,6 +109,67 @@ def cmd_fit_smpl(args: argparse.Namespace, settings: Settings) -> int:
          f"{m.get('pve', float('nan')):.1f} mm, accel {m['accel']:.2f} mm/frame^2 over "
          f"{m['num_sequences']} sequences / {m['num_frames']} frames ({res.seconds:.0f} s; "
          "SMPL-24 joints, pelvis-aligned)")
+    return 0
+
+
+def kp2smpl_eval(settings: Settings, checkpoint: Path, per_activity: int | None,
+                 device: str) -> object:
+    """Score a kp2smpl checkpoint on held-out camera C002 and record the run."""
+    from tqdm import tqdm
+
+    from flag3d_core.body import load_body_model
+    from flag3d_core.mesh_recovery.runs import kp2smpl_run
+
+    con = queries.connect(settings.catalog)
+    try:
+        ids = queries.view_candidates(con, HELD_OUT_CAMERA, per_activity=per_activity)
+    finally:
+        con.close()
+    body = load_body_model(settings.body_models, device="cpu")
+    bar = tqdm(total=len(ids), desc="kp2smpl", unit="seq", mininterval=0.5)
+    try:
+        return kp2smpl_run(settings.catalog, settings.arrays_dir, body, checkpoint, ids,
+                           protocol=f"held-out camera C{HELD_OUT_CAMERA:03d}, test performers",
+                           progress=lambda d, t: bar.update(d - bar.n))
+    finally:
+        bar.close()
+
+
+def cmd_train_hmr(args: argparse.Namespace, settings: Settings) -> int:
+    from flag3d_core.body import load_body_model
+    from flag3d_core.mesh_recovery.kp2smpl import (
+        CrossViewProtocol,
+        Kp2SmplConfig,
+        Kp2SmplTrainConfig,
+        load_pairs,
+        save_kp2smpl,
+        train_kp2smpl,
+    )
+    from flag3d_core.mesh_recovery.kp2smpl.batches import TrainingFrames
+    from flag3d_core.mesh_recovery.kp2smpl.data import pair_entries
+    from flag3d_core.recognition.checkpoint import data_fingerprint
+
+    device = device_arg(settings, args.device)
+    proto = CrossViewProtocol()
+    body = load_body_model(settings.body_models, device=device)
+    con = queries.connect(settings.catalog)
+    try:
+        train = load_pairs(con, settings.arrays_dir, body, views=proto.train_views,
+                           splits=proto.train_splits)
+    finally:
+        con.close()
+    cfg = Kp2SmplTrainConfig(steps=100_000, seed=args.seed, max_seconds=args.minutes * 60.0)
+    res = train_kp2smpl(TrainingFrames(train), body, cfg, Kp2SmplConfig(), device=device)
+    ckpt = settings.checkpoints_dir / f"kp2smpl-seed{args.seed}.pt"
+    save_kp2smpl(ckpt, res.model, cfg, data_fingerprint=data_fingerprint(pair_entries(train)),
+                 metrics={"training": {"steps": res.steps, "seconds": res.seconds}},
+                 command=" ".join(["flag3d", *sys.argv[1:]]),
+                 extra={"protocol": proto.to_dict()})
+    run = kp2smpl_eval(settings, ckpt, args.per_activity or None, device)
+    m = run.metrics
+    emit(args, {"run_id": run.run_id, "checkpoint": str(ckpt), "metrics": m},
+         f"run {run.run_id}: held-out camera MPJPE {m['mpjpe']:.1f} mm, PA-MPJPE "
+         f"{m['pa_mpjpe']:.1f} mm over {m['num_sequences']} sequences -> {ckpt}")
     return 0
 
 
@@ -128,6 +210,9 @@ def ensure_default_mesh_run(settings: Settings) -> str:
     if not ids:
         raise NotInCatalogError("set-up found no test sequence with SMPL parameters to fit")
     res = fit_smpl(settings, ids, max_frames=SETUP_MAX_FRAMES, protocol="in-domain/test",
-                   device=settings.torch_device())
+                   device=settings.torch_device(), key_iters=SETUP_KEY_ITERS)
+    learned = kp2smpl_eval(settings, SHIPPED_KP2SMPL, SETUP_PER_ACTIVITY, "cpu")
     return (f"fitted {res.run_id}: MPJPE {res.metrics['mpjpe']:.1f} mm on {res.n_sequences} "
-            f"sequences in {res.seconds:.0f} s")
+            f"sequences in {res.seconds:.0f} s; {learned.run_id}: MPJPE "
+            f"{learned.metrics['mpjpe']:.1f} mm, PA-MPJPE {learned.metrics['pa_mpjpe']:.1f} mm "
+            f"on the held-out camera in {learned.seconds:.0f} s")

@@ -8,7 +8,8 @@ import json
 import numpy as np
 import pandas as pd
 
-__all__ = ["PAPER_ROWS", "category_table", "compare_runs", "leaderboard", "sequences_of"]
+__all__ = ["PAPER_ROWS", "category_table", "compare_runs", "leaderboard", "sequences_of",
+           "with_conditions"]
 
 # FLAG3D (Tang et al., CVPR 2023), Table 4: methods evaluated on the real FLAG3D, in mm.
 PAPER_ROWS = (
@@ -74,6 +75,27 @@ def category_table(per_seq: pd.DataFrame, by: str = "activity_id",
     if "mpjpe" in out and "pa_mpjpe" in out:
         out["gap"] = out["mpjpe"] - out["pa_mpjpe"]
     return out
+
+
+def with_conditions(per_seq: pd.DataFrame) -> pd.DataFrame:
+    """Per-sequence rows with FLAG3D Table 5's conditions as columns: ``posture`` (kneeling or
+    lying vs standing, from the activity) and ``view`` (the studio camera C### or phone V###
+    of a 2D sequence; ``3D skeleton`` for a MoCap one)."""
+    from flag3d_core.mesh_recovery.kp2smpl.postures import POSTURES
+
+    posture = per_seq["activity_id"].map(
+        lambda a: {"kneel_lie": "kneeling / lying", "stand": "standing"}.get(POSTURES.get(a),
+                                                                           "unknown"))
+
+    def view(row: pd.Series) -> str:
+        if row["source"] == "render":
+            return f"camera C{int(row['camera']):03d}"
+        if row["source"] == "real":
+            return f"phone V{int(row['phone_view']):03d}" if pd.notna(row.get("phone_view")) \
+                else "phone"
+        return "3D skeleton"
+
+    return per_seq.assign(posture=posture, view=per_seq.apply(view, axis=1))
 
 
 def compare_runs(a: pd.DataFrame, b: pd.DataFrame, by: str = "activity_id") -> pd.DataFrame:

@@ -12,6 +12,7 @@ failure leaves the catalog as it was.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -40,6 +41,8 @@ __all__ = [
     "run_errors",
     "run_smpl",
     "run_summary",
+    "kp2smpl_run",
+    "score_against",
     "score_sequence",
 ]
 
@@ -79,18 +82,24 @@ class MeshRunResult:
 
 
 def _run_id(model: str, protocol: str) -> str:
-    return f"{model}-{protocol}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S-%f')}"
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", protocol).strip("-").lower()
+    return f"{model}-{slug}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S-%f')}"
 
 
 def score_sequence(record: SequenceRecord, pred: PredictedSmpl, body: Any) -> MeshErrors:
     """Errors of a prediction against the sequence's SMPL ground truth (same body model)."""
     if not record.has_smpl:
         raise NotInCatalogError(f"{record.sequence_id} has no SMPL ground truth to score against")
-    gt = record.smpl(body)
+    return score_against(record.smpl(body), pred, body, record.sequence_id)
+
+
+def score_against(gt: Any, pred: PredictedSmpl, body: Any, name: str = "sequence") -> MeshErrors:
+    """Errors of a prediction against SMPL ground truth ``gt`` (global_orient, body_pose,
+    betas, transl attributes, all frames of the sequence), both in the same world frame."""
     f = np.asarray(pred.frames, np.int64)
-    if f.size and (f.min() < 0 or f.max() >= record.n_frames):
-        raise ValueError(f"frames {f.min()}..{f.max()} outside {record.sequence_id} "
-                         f"(0..{record.n_frames - 1})")
+    n = len(gt.global_orient)
+    if f.size and (f.min() < 0 or f.max() >= n):
+        raise ValueError(f"frames {f.min()}..{f.max()} outside {name} (0..{n - 1})")
     betas = np.asarray(pred.betas, np.float32)
     mean_betas = betas if betas.ndim == 1 else betas.mean(0)
     p = body.pose(pred.global_orient, pred.body_pose, mean_betas, pred.transl)
@@ -182,7 +191,7 @@ def fit3d_run(catalog: Path, arrays_dir: Path, body: Any, sequence_ids: Sequence
                 progress(i + 1, len(sequence_ids))
     finally:
         con.close()
-    run_id = _run_id("fit3d", protocol.replace("/", "-"))
+    run_id = _run_id("fit3d", protocol)
     config_out = {"fit": asdict(cfg), "max_frames": max_frames, "input": "joints3d",
                   "body_model": getattr(getattr(body, "info", None), "kind", None),
                   "sequences": len(sequence_ids)}
@@ -190,6 +199,48 @@ def fit3d_run(catalog: Path, arrays_dir: Path, body: Any, sequence_ids: Sequence
                               results)
     total = time.perf_counter() - t0
     return MeshRunResult(run_id, metrics, len(results), total)
+
+
+def kp2smpl_run(catalog: Path, arrays_dir: Path, body: Any, checkpoint: Path,
+                sequence_ids: Sequence[str], *, protocol: str,
+                progress: Callable[[int, int], None] | None = None) -> MeshRunResult:
+    """Run a kp2smpl checkpoint on 2D sequences with a calibrated camera, move its predictions
+    into the world frame (the camera's calibration), score them against the SMPL of their MoCap
+    performance and record the run (one row per 2D sequence: its camera is a category)."""
+    from flag3d_core.mesh_recovery.kp2smpl import load_kp2smpl, load_pairs, predict
+    from flag3d_core.mesh_recovery.kp2smpl.frames import camera_to_world
+
+    if not sequence_ids:
+        raise NotInCatalogError("no 2D sequences to run kp2smpl on")
+    t0 = time.perf_counter()
+    loaded = load_kp2smpl(checkpoint)
+    con = queries.connect(catalog)
+    try:
+        pairs = load_pairs(con, arrays_dir, body, sequence_ids=list(sequence_ids))
+    finally:
+        con.close()
+    results = []
+    for i, pair in enumerate(pairs):
+        if pair.camera is None:
+            continue  # no calibration: no world frame to score in
+        cam = predict(loaded, pair.keypoints, pair.scores, pair.camera, body=body)
+        world = camera_to_world(cam, pair.camera, body.rest_pelvis(cam["betas"]))
+        pred = PredictedSmpl(frames=np.arange(len(pair.keypoints)), **world)
+        err = score_against(pair.gt_world, pred, body, pair.sequence_id)
+        results.append((pair.sequence_id, pred, err, {}))
+        if progress is not None:
+            progress(i + 1, len(pairs))
+    if not results:
+        raise NotInCatalogError("none of the sequences has a calibrated camera and SMPL ground "
+                                "truth")
+    run_id = _run_id("kp2smpl", protocol)
+    config = {"checkpoint": str(checkpoint), "input": "keypoints2d (COCO-17 + scores)",
+              "data_fingerprint": loaded.data_fingerprint, "train": asdict(loaded.train_config),
+              "model": asdict(loaded.model_config), "trained_metrics": loaded.metrics,
+              "command": loaded.command, "sequences": len(results)}
+    metrics = record_mesh_run(catalog, arrays_dir, run_id, "kp2smpl", protocol, config, results,
+                              checkpoint=str(checkpoint))
+    return MeshRunResult(run_id, metrics, len(results), time.perf_counter() - t0)
 
 
 def run_smpl(con: Any, arrays_dir: Path, run_id: str, sequence_id: str) -> PredictedSmpl:

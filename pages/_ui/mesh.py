@@ -44,6 +44,10 @@ def payload(version: Version, run_id: str, sequence_id: str, layout: str) -> dic
     pred, err = result(version, run_id, sequence_id)
     rec = record(version, sequence_id)
     body = body_model()
+    if not rec.has_smpl:  # a 2D sequence: the ground truth is its MoCap performance's SMPL
+        from pages._ui.state import mocap_of
+
+        rec = record(version, mocap_of(version, sequence_id))
     gt = rec.smpl(body)
     f = pred["frames"]
     gt_arrays = {"global_orient": gt.global_orient[f], "body_pose": gt.body_pose[f],

@@ -26,6 +26,7 @@ from flag3d_core.catalog.queries.mesh_runs import (
     insert_sequence_metrics,
     run_array_paths,
     run_sequence_metrics,
+    view_candidates,
 )
 from flag3d_core.catalog.queries.reads import (
     SequenceFilter,
@@ -86,6 +87,7 @@ __all__ = [
     "insert_sequence_metrics",
     "run_array_paths",
     "run_sequence_metrics",
+    "view_candidates",
     "SequenceFilter",
     "activities",
     "activity",

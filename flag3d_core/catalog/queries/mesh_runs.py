@@ -14,6 +14,7 @@ __all__ = [
     "insert_sequence_metrics",
     "run_array_paths",
     "run_sequence_metrics",
+    "view_candidates",
 ]
 
 
@@ -39,6 +40,30 @@ def fit_candidates(con: Con, protocol: str = "in-domain", split: str = "test",
     return [sid for sid, _, k in rows if per_activity is None or k <= per_activity]
 
 
+def view_candidates(con: Con, camera: int, split: str = "test", per_activity: int | None = None,
+                    dataset: str = "flag3d") -> list[str]:
+    """Rendered-camera sequences of studio camera ``camera`` whose MoCap performance is in the
+    in-domain ``split`` and has SMPL parameters, by activity, performer and repetition;
+    ``per_activity`` keeps the first N of each activity."""
+    rows = con.execute(
+        """SELECT r.sequence_id, r.activity_id,
+                  row_number() OVER (PARTITION BY r.activity_id
+                                     ORDER BY r.performer, r.repetition, r.sequence_id) AS k
+           FROM sequences r
+           JOIN sequences m ON m.dataset = r.dataset AND m.performer = r.performer
+                AND m.activity_id = r.activity_id AND m.repetition = r.repetition
+                AND m.source = 'mocap'
+           JOIN splits sp ON sp.sequence_id = m.sequence_id AND sp.protocol = 'in-domain'
+                AND sp.split = ?
+           WHERE r.dataset = ? AND r.source = 'render' AND r.camera = ?
+             AND EXISTS (SELECT 1 FROM sequence_arrays a WHERE a.sequence_id = m.sequence_id
+                         AND a.kind = 'smpl')
+           ORDER BY r.activity_id, k""",
+        [split, dataset, camera],
+    ).fetchall()
+    return [sid for sid, _, k in rows if per_activity is None or k <= per_activity]
+
+
 def insert_sequence_metrics(con: Con, frame: pd.DataFrame) -> int:
     """Rows (run_id, sequence_id, metric, value)."""
     return _insert_frame(con, "sequence_metrics", frame)
@@ -54,7 +79,8 @@ def run_sequence_metrics(con: Con, run_id: str) -> pd.DataFrame:
     performer, camera, source, frames) and one column per metric."""
     long = con.execute(
         """SELECT m.sequence_id, m.metric, m.value, s.name, s.source, s.activity_id,
-                  a.name AS activity, a.body_part, s.performer, s.camera, s.repetition,
+                  a.name AS activity, a.body_part, s.performer, s.camera, s.view AS phone_view,
+                  s.repetition,
                   s.n_frames, s.fps
            FROM sequence_metrics m
            JOIN sequences s ON s.sequence_id = m.sequence_id
@@ -66,7 +92,7 @@ def run_sequence_metrics(con: Con, run_id: str) -> pd.DataFrame:
     if long.empty:
         return long
     meta_cols = ["sequence_id", "name", "source", "activity_id", "activity", "body_part",
-                 "performer", "camera", "repetition", "n_frames", "fps"]
+                 "performer", "camera", "phone_view", "repetition", "n_frames", "fps"]
     wide = long.pivot_table(index="sequence_id", columns="metric", values="value",
                             aggfunc="first")
     meta = long[meta_cols].drop_duplicates("sequence_id").set_index("sequence_id")

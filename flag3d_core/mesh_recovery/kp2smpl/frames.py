@@ -71,6 +71,22 @@ def smpl_to_camera(smpl: SequenceSmpl, camera: Camera, pelvis_rest: np.ndarray) 
                       transl=(pelvis - j0).astype(np.float32))
 
 
+def camera_to_world(params: dict[str, np.ndarray], camera: Camera,
+                    pelvis_rest: np.ndarray) -> dict[str, np.ndarray]:
+    """The inverse of :func:`smpl_to_camera`: camera-frame SMPL (a :func:`predict` dict, placed
+    for a body with rest pelvis ``pelvis_rest``) in the world frame of the camera's
+    calibration: root rotation ``R^T R_go``, pelvis ``R^T (pelvis_cam - T)``."""
+    rot_c = np.asarray(camera.R, np.float64)
+    j0 = np.asarray(pelvis_rest, np.float64).reshape(3)
+    go = rot_c.T @ axis_angle_to_matrix_np(np.asarray(params["global_orient"], np.float64))
+    pelvis = (j0 + np.asarray(params["transl"], np.float64) - np.asarray(camera.T, np.float64)
+              ) @ rot_c
+    return {"global_orient": matrix_to_axis_angle_np(go).astype(np.float32),
+            "body_pose": np.asarray(params["body_pose"], np.float32),
+            "betas": np.asarray(params["betas"], np.float32),
+            "transl": (pelvis - j0).astype(np.float32)}
+
+
 @dataclass(frozen=True)
 class BoxInput:
     """The network input of a sequence (see the module docstring for the normalisation).
