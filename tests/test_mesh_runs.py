@@ -70,3 +70,25 @@ def test_a_failed_fit_leaves_the_catalog_unchanged(use_small_env, capsys):
     assert main(["fit", "smpl", "--sequence", "no-such-sequence"]) == 2
     assert "no-such-sequence" in capsys.readouterr().err
     assert hashlib.sha256(catalog.read_bytes()).hexdigest() == before
+
+
+def test_fit2d_refines_kp2smpl_on_the_detections_and_records_a_run(use_small_env, capsys):
+    from flag3d_core.catalog import queries
+    from flag3d_core.settings import load_settings
+
+    con = queries.connect(load_settings().catalog)
+    try:
+        sid = queries.view_candidates(con, 2, per_activity=1)[0]
+    finally:
+        con.close()
+    assert main(["fit", "smpl", "--from", "keypoints2d", "--sequence", sid, "--max-frames", "20",
+                 "--json"]) == 0
+    out = _json(capsys)
+    m = out["metrics"]
+    assert out["run_id"].startswith("fit2d-") and m["num_frames"] == 20
+    assert 0 < m["pa_mpjpe"] < m["mpjpe"] < 400
+    assert main(["eval", "hmr", "--run", out["run_id"], "--json"]) == 0
+    row = _json(capsys)["sequences"][0]
+    assert row["sequence_id"] == sid and row["source"] == "render" and row["camera"] == 2
+    # the fit moved the body towards the detections
+    assert row["reprojection_px"] < row["start_reprojection_px"]

@@ -30,8 +30,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     fsub = p.add_subparsers(dest="what", required=True)
     f = fsub.add_parser("smpl", help="SMPL fitted to 3D keypoints (fit3d), scored against the "
                         "SMPL ground truth and recorded as a mesh_recovery run")
-    f.add_argument("--from", dest="source", default="joints3d", choices=["joints3d"],
-                   help="what to fit to (2D keypoints: see `flag3d train hmr`)")
+    f.add_argument("--from", dest="source", default="joints3d",
+                   choices=["joints3d", "keypoints2d"],
+                   help="3D skeletons (fit3d), or the 2D keypoints of a studio camera (fit2d, "
+                   "started from kp2smpl)")
+    f.add_argument("--camera", type=int, default=HELD_OUT_CAMERA,
+                   help="studio camera of the 2D keypoints (--from keypoints2d)")
+    f.add_argument("--init", type=Path, default=None,
+                   help="kp2smpl checkpoint fit2d starts from (default: the committed one)")
     f.add_argument("--sequence", action="append", default=[],
                    help="sequence id or release name (repeatable); default: the split")
     f.add_argument("--protocol", default="in-domain")
@@ -99,6 +105,8 @@ def _sequences(settings: Settings, args: argparse.Namespace) -> list[str]:
 
 
 def cmd_fit_smpl(args: argparse.Namespace, settings: Settings) -> int:
+    if args.source == "keypoints2d":
+        return _fit_2d(args, settings)
     ids = _sequences(settings, args)
     protocol = "selected" if args.sequence else f"{args.protocol}/{args.split}"
     res = fit_smpl(settings, ids, max_frames=args.max_frames, protocol=protocol,
@@ -113,23 +121,28 @@ def cmd_fit_smpl(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def kp2smpl_eval(settings: Settings, checkpoint: Path, per_activity: int | None,
-                 device: str) -> object:
-    """Score a kp2smpl checkpoint on held-out camera C002 and record the run."""
+                 device: str, *, ids: list[str] | None = None, refine: object = None,
+                 protocol: str | None = None, max_frames: int | None = None) -> object:
+    """Score a kp2smpl checkpoint (refined by fit2d when ``refine`` is given) on held-out camera
+    C002 (or ``ids``) and record the run."""
     from tqdm import tqdm
 
     from flag3d_core.body import load_body_model
     from flag3d_core.mesh_recovery.runs import kp2smpl_run
 
-    con = queries.connect(settings.catalog)
-    try:
-        ids = queries.view_candidates(con, HELD_OUT_CAMERA, per_activity=per_activity)
-    finally:
-        con.close()
+    if ids is None:
+        con = queries.connect(settings.catalog)
+        try:
+            ids = queries.view_candidates(con, HELD_OUT_CAMERA, per_activity=per_activity)
+        finally:
+            con.close()
     body = load_body_model(settings.body_models, device="cpu")
-    bar = tqdm(total=len(ids), desc="kp2smpl", unit="seq", mininterval=0.5)
+    bar = tqdm(total=len(ids), desc="kp2smpl" if refine is None else "fit2d", unit="seq",
+               mininterval=0.5)
     try:
         return kp2smpl_run(settings.catalog, settings.arrays_dir, body, checkpoint, ids,
-                           protocol=f"held-out camera C{HELD_OUT_CAMERA:03d}, test performers",
+                           protocol=protocol or f"held-out camera C{HELD_OUT_CAMERA:03d}, "
+                           "test performers", refine=refine, max_frames=max_frames,
                            progress=lambda d, t: bar.update(d - bar.n))
     finally:
         bar.close()
@@ -170,6 +183,29 @@ def cmd_train_hmr(args: argparse.Namespace, settings: Settings) -> int:
     emit(args, {"run_id": run.run_id, "checkpoint": str(ckpt), "metrics": m},
          f"run {run.run_id}: held-out camera MPJPE {m['mpjpe']:.1f} mm, PA-MPJPE "
          f"{m['pa_mpjpe']:.1f} mm over {m['num_sequences']} sequences -> {ckpt}")
+    return 0
+
+
+def _fit_2d(args: argparse.Namespace, settings: Settings) -> int:
+    from flag3d_core.mesh_recovery.fit2d import Fit2dConfig
+
+    con = queries.connect(settings.catalog)
+    try:
+        ids = ([queries.resolve_sequence_id(con, s) for s in args.sequence] if args.sequence
+               else queries.view_candidates(con, args.camera, args.split,
+                                            per_activity=args.per_activity or None))
+    finally:
+        con.close()
+    protocol = ("selected" if args.sequence
+                else f"camera C{args.camera:03d}, {args.split} performers")
+    res = kp2smpl_eval(settings, args.init or SHIPPED_KP2SMPL, None, "cpu", ids=ids,
+                       refine=Fit2dConfig(device=device_arg(settings, args.device)),
+                       protocol=protocol, max_frames=args.max_frames)
+    m = res.metrics
+    emit(args, {"run_id": res.run_id, "seconds": round(res.seconds, 1), "metrics": m},
+         f"run {res.run_id}: MPJPE {m['mpjpe']:.1f} mm, PA-MPJPE {m['pa_mpjpe']:.1f} mm over "
+         f"{m['num_sequences']} sequences ({res.seconds:.0f} s; fit2d from kp2smpl, SMPL-24 "
+         "joints, pelvis-aligned)")
     return 0
 
 

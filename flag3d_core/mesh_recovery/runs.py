@@ -202,11 +202,18 @@ def fit3d_run(catalog: Path, arrays_dir: Path, body: Any, sequence_ids: Sequence
 
 
 def kp2smpl_run(catalog: Path, arrays_dir: Path, body: Any, checkpoint: Path,
-                sequence_ids: Sequence[str], *, protocol: str,
+                sequence_ids: Sequence[str], *, protocol: str, refine: Any = None,
+                max_frames: int | None = None,
                 progress: Callable[[int, int], None] | None = None) -> MeshRunResult:
     """Run a kp2smpl checkpoint on 2D sequences with a calibrated camera, move its predictions
     into the world frame (the camera's calibration), score them against the SMPL of their MoCap
-    performance and record the run (one row per 2D sequence: its camera is a category)."""
+    performance and record the run (one row per 2D sequence: its camera is a category).
+
+    ``refine``: a :class:`~flag3d_core.mesh_recovery.fit2d.Fit2dConfig` to refine each
+    prediction on the detections with fit2d (the run is then ``fit2d``, started from kp2smpl).
+    ``max_frames``: use the first N frames of each sequence.
+    """
+    from flag3d_core.mesh_recovery.fit2d import fit_keypoints2d
     from flag3d_core.mesh_recovery.kp2smpl import load_kp2smpl, load_pairs, predict
     from flag3d_core.mesh_recovery.kp2smpl.frames import camera_to_world
 
@@ -223,22 +230,32 @@ def kp2smpl_run(catalog: Path, arrays_dir: Path, body: Any, checkpoint: Path,
     for i, pair in enumerate(pairs):
         if pair.camera is None:
             continue  # no calibration: no world frame to score in
-        cam = predict(loaded, pair.keypoints, pair.scores, pair.camera, body=body)
+        kp, sc = pair.keypoints[:max_frames], pair.scores[:max_frames]
+        cam = predict(loaded, kp, sc, pair.camera, body=body)
+        extra: dict[str, float] = {}
+        if refine is not None:
+            fit = fit_keypoints2d(kp, sc, pair.camera.K, cam, body, refine)
+            cam = fit.params
+            extra = {"reprojection_px": float(np.nanmean(fit.reprojection_px)),
+                     "start_reprojection_px": float(np.nanmean(fit.start_reprojection_px)),
+                     "fit_seconds": fit.seconds}
         world = camera_to_world(cam, pair.camera, body.rest_pelvis(cam["betas"]))
-        pred = PredictedSmpl(frames=np.arange(len(pair.keypoints)), **world)
+        pred = PredictedSmpl(frames=np.arange(len(kp)), **world)
         err = score_against(pair.gt_world, pred, body, pair.sequence_id)
-        results.append((pair.sequence_id, pred, err, {}))
+        results.append((pair.sequence_id, pred, err, extra))
         if progress is not None:
             progress(i + 1, len(pairs))
     if not results:
         raise NotInCatalogError("none of the sequences has a calibrated camera and SMPL ground "
                                 "truth")
-    run_id = _run_id("kp2smpl", protocol)
+    model = "kp2smpl" if refine is None else "fit2d"
+    run_id = _run_id(model, protocol)
     config = {"checkpoint": str(checkpoint), "input": "keypoints2d (COCO-17 + scores)",
+              "fit2d": None if refine is None else asdict(refine), "max_frames": max_frames,
               "data_fingerprint": loaded.data_fingerprint, "train": asdict(loaded.train_config),
               "model": asdict(loaded.model_config), "trained_metrics": loaded.metrics,
               "command": loaded.command, "sequences": len(results)}
-    metrics = record_mesh_run(catalog, arrays_dir, run_id, "kp2smpl", protocol, config, results,
+    metrics = record_mesh_run(catalog, arrays_dir, run_id, model, protocol, config, results,
                               checkpoint=str(checkpoint))
     return MeshRunResult(run_id, metrics, len(results), time.perf_counter() - t0)
 
