@@ -102,9 +102,10 @@ player(mesh.payload(version, run_a, pick, "overlay" if layout == "overlay" else 
        key="hmr_player", height=680)
 seq_row = seqs.set_index("sequence_id").loc[pick]
 st.caption(f"Grey: the ground truth; orange: {run_a}'s prediction (see-through when overlaid), "
-           f"its skeleton with the worst joints drawn larger. Under the player: the per-frame "
-           f"error (click to seek). This sequence: MPJPE {seq_row['mpjpe']:.1f}, PA-MPJPE "
-           f"{seq_row['pa_mpjpe']:.1f}, PVE {seq_row.get('pve', float('nan')):.1f} mm, accel "
-           f"{seq_row['accel']:.2f} mm/frame² over {int(seq_row['n_frames_used'])} frames. "
+           f"its skeleton's joints coloured by their mean error (green: none, red: this "
+           f"sequence's worst joint) and the three worst drawn larger. Under the player: the "
+           f"per-frame error (click to seek). This sequence: MPJPE {seq_row['mpjpe']:.1f}, "
+           f"PA-MPJPE {seq_row['pa_mpjpe']:.1f}, PVE {seq_row.get('pve', float('nan')):.1f} mm, "
+           f"accel {seq_row['accel']:.2f} mm/frame² over {int(seq_row['n_frames_used'])} frames. "
            + conventions)
 mesh.downloads(st, version, run_a, pick, seq_row["name"])

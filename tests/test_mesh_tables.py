@@ -85,3 +85,9 @@ def test_conditions_name_postures_and_views():
     c = with_conditions(df)
     assert c.view.tolist() == ["3D skeleton", "camera C002", "phone V002"]
     assert c.posture.tolist()[0] == "standing" and "lying" in c.posture.tolist()[2]
+
+
+def test_error_colours_run_green_to_red():
+    from flag3d_core.player.hmr import error_colors
+
+    assert error_colors(np.array([0.0, 5.0, 10.0])) == ["#16a34a", "#eab308", "#dc2626"]

@@ -4,7 +4,8 @@ one timeline with the per-frame error curves under the 3D view.
 ``overlay``: both bodies at the same place, the prediction see-through; ``side``: side by side
 (ground truth left). The chart strip (:mod:`flag3d_core.player.curves` wire format, unit mm)
 holds per-frame MPJPE and PA-MPJPE (mean over the joint set) and PVE, and the per-joint MPJPE of
-the worst joints; the skeleton of the prediction highlights those joints.
+the worst joints; the prediction's skeleton colours each joint by its mean error (green -> red,
+:func:`error_colors`) and draws the worst ones larger.
 """
 
 from __future__ import annotations
@@ -16,12 +17,29 @@ import numpy as np
 from flag3d_core.player.tracks import PALETTE, mesh_track, player_payload, skeleton_track
 from flag3d_core.player.wire import encode_array
 
-__all__ = ["GT_COLOR", "PRED_COLOR", "hmr_payload", "worst_joints"]
+__all__ = ["GT_COLOR", "PRED_COLOR", "error_colors", "hmr_payload", "worst_joints"]
 
 GT_COLOR = "#9ca3af"  # grey: the ground truth
 PRED_COLOR = PALETTE[1]
 SCALE = 0.1  # int16 tenths of a millimetre
 LAYOUTS = ("overlay", "side")
+
+
+_RAMP = ((0.0, (22, 163, 74)), (0.5, (234, 179, 8)), (1.0, (220, 38, 38)))  # green-yellow-red
+
+
+def error_colors(mean_error: np.ndarray, vmax: float | None = None) -> list[str]:
+    """'#rrggbb' per joint on a green (0 mm) -> yellow -> red (``vmax``, default the largest)
+    ramp of its mean error (J,)."""
+    e = np.asarray(mean_error, np.float64)
+    top = float(vmax if vmax is not None else max(float(e.max()), 1e-9))
+    out = []
+    for v in np.clip(e / top, 0.0, 1.0):
+        (a, ca), (b, cb) = (_RAMP[0], _RAMP[1]) if v <= 0.5 else (_RAMP[1], _RAMP[2])
+        w = (v - a) / (b - a)
+        out.append("#" + "".join(f"{round(x + (y - x) * w):02x}" for x, y in zip(ca, cb,
+                                                                              strict=True)))
+    return out
 
 
 def worst_joints(mpjpe: np.ndarray, k: int = 3) -> list[int]:
@@ -105,7 +123,8 @@ def hmr_payload(body: Any, gt: dict[str, np.ndarray], pred: dict[str, np.ndarray
                        betas if betas.ndim == 1 else betas.mean(0), pred["transl"]).joints
     sk = dict(skeleton_track(joints, SMPL24, fps, label=f"{labels[1]} joints",
                              color=PRED_COLOR))
-    sk.update(x_offset=dx[1], seq=1, highlight=worst_joints(errors["mpjpe"]))
+    sk.update(x_offset=dx[1], seq=1, highlight=worst_joints(errors["mpjpe"]),
+              joint_colors=error_colors(errors["mpjpe"].mean(0)))
     tracks.append(sk)
     names = joint_names or SMPL24.joint_names
     return player_payload(tracks, fps, curves=error_curves(errors, fps, names))

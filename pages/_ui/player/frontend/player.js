@@ -76,7 +76,12 @@ class SkeletonTrack {
     for (const m of [this.balls, this.sticks]) m.frustumCulled = false;
     this.big = new Set(track.highlight || []);
     const signal = new THREE.Color(HIGHLIGHT_COLOR);
-    for (let j = 0; j < this.J; j++) this.balls.setColorAt(j, this.big.has(j) ? signal : color);
+    // track.joint_colors: one colour per joint (e.g. its error), replacing the track colour
+    const own = track.joint_colors && track.joint_colors.length === this.J
+      ? track.joint_colors.map((c) => new THREE.Color(c)) : null;
+    for (let j = 0; j < this.J; j++) {
+      this.balls.setColorAt(j, own ? own[j] : (this.big.has(j) ? signal : color));
+    }
     this.object = new THREE.Group();
     this.object.add(this.balls, this.sticks);
     this.pos = new Float32Array(this.J * 3);
