@@ -26,14 +26,21 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from flag3d_core.cli import catalog_cmds, data_cmds, hmr_cmds, media_cmds, model_cmds
+    from flag3d_core.cli import (
+        catalog_cmds,
+        data_cmds,
+        hmr_cmds,
+        import_cmds,
+        media_cmds,
+        model_cmds,
+    )
 
     parser = argparse.ArgumentParser(prog="flag3d", description="FLAG3D Explorer command line")
     parser.add_argument("--catalog", help="catalog file (default: $FLAG3D_CATALOG or "
                         "data_catalog/catalog.duckdb)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (data_cmds, catalog_cmds, model_cmds, hmr_cmds, media_cmds):
+    for module in (data_cmds, catalog_cmds, model_cmds, hmr_cmds, import_cmds, media_cmds):
         module.register(sub)
     return parser
 
