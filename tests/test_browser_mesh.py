@@ -53,17 +53,21 @@ def test_click_a_category_and_see_the_meshes_move(app_server, page, mesh_run):  
     shown = re.search(r"(A\d{3}) · ", page.locator("strong", has_text=re.compile(r"^A\d{3} · "))
                       .first.inner_text()).group(1)
     # find the heatmap row of the other activity and click it
-    box = chart.bounding_box()
     target = None
-    for f in np.linspace(0.15, 0.95, 9):
-        x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * f
-        try:
-            act = _activity_at(page, x, y)
-        except Exception:  # noqa: BLE001 - not over a cell
-            continue
-        if act != shown:
-            target = (act, x, y)
+    for _attempt in range(3):  # a loaded machine may still be drawing the chart
+        box = chart.bounding_box()
+        for f in np.linspace(0.15, 0.95, 9):
+            x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * f
+            try:
+                act = _activity_at(page, x, y)
+            except Exception:  # noqa: BLE001 - not over a cell
+                continue
+            if act != shown:
+                target = (act, x, y)
+                break
+        if target:
             break
+        page.wait_for_timeout(2000)
     assert target, "no second activity row found on the heatmap"
     act, x, y = target
     page.mouse.click(x, y)
