@@ -85,13 +85,14 @@ st.subheader("A category's sequences")
 clicked = mesh.activity_click("act_click")
 acts = table.sort_values("mpjpe", ascending=False).activity_id.tolist()
 wanted = clicked or st.query_params.get("act")
-activity = wanted if wanted in acts else acts[0]
+chosen = wanted in acts  # clicked, or from a link
+activity = wanted if chosen else acts[0]
 st.query_params["act"] = activity
 row = table.set_index("activity_id").loc[activity]
 st.markdown(f"**{activity} · {row['activity']}** ({row['body_part']}): MPJPE "
             f"{row['mpjpe']:.1f} mm, PA-MPJPE {row['pa_mpjpe']:.1f} mm over "
             f"{int(row['sequences'])} sequence(s), {int(row['frames'])} frames"
-            + ("" if clicked else " — the worst activity; click the heatmap to pick another."))
+            + ("" if chosen else " — the worst activity; click the heatmap to pick another."))
 seqs = sequences_of(per_seq, activity)
 pick = st.selectbox("Sequence", seqs.sequence_id.tolist(), key="hmr_seq",
                     format_func=lambda s: f"{s.rsplit('/', 1)[-1]} · MPJPE "
