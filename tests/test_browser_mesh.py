@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def mesh_run(small_env):
-    """A small fit3d run on the test catalog (two activities, 24 frames each)."""
+    """A small fit3d run on the test catalog (two activities, 60 frames each)."""
     from flag3d_core.body import load_body_model
     from flag3d_core.catalog import queries
     from flag3d_core.mesh_recovery.runs import fit3d_run
@@ -29,7 +29,7 @@ def mesh_run(small_env):
     finally:
         con.close()
     res = fit3d_run(s.catalog, s.arrays_dir, load_body_model(s.body_models), ids,
-                    max_frames=24)
+                    max_frames=60)
     return res.run_id, ids
 
 
@@ -81,9 +81,20 @@ def test_click_a_category_and_see_the_meshes_move(app_server, page, mesh_run):  
     assert frame.locator("body").get_attribute("data-chart") == "shown"
     assert "mm" in (frame.locator("#chartvalues").text_content() or "")
     canvas = frame.locator("#view > canvas")
-    a = canvas.screenshot(path=str(TEST_OUTPUT / "flow_mesh_a.png"))
+    body = frame.locator("body")
+    first = int(body.get_attribute("data-frame") or 0)
     page.wait_for_timeout(700)
-    b = canvas.screenshot(path=str(TEST_OUTPUT / "flow_mesh_b.png"))
+    assert int(body.get_attribute("data-frame") or 0) != first, "the player does not play"
+    # paused, seek near the start and near the end through the error curve: the bodies differ
+    frame.locator("#play").click()
+    curves = frame.locator("#curves")
+    bb = curves.bounding_box()
+    shots = []
+    for f in (0.1, 0.9):
+        curves.click(position={"x": 38 + (bb["width"] - 46) * f, "y": bb["height"] / 2})
+        page.wait_for_timeout(400)
+        shots.append(canvas.screenshot(path=str(TEST_OUTPUT / f"flow_mesh_{f}.png")))
+    a, b = shots
     assert _pixels(a).std() > 5, "blank player canvas"
     assert _changed(a, b) > 0.002, "the meshes do not move"
     page.screenshot(path=str(TEST_OUTPUT / "flow_mesh_recovery.png"), full_page=True)
