@@ -28,11 +28,12 @@ import torch
 from flag3d_core.geometry.rotations import skew, skew_part
 from flag3d_core.layouts.correspondences import COCO17_FROM_SMPL
 from flag3d_core.mesh_recovery.fit3d import (
-    _LIMITS,
     CM,
     N_POSE,
     N_ROT,
     _Body,
+    _Limits,
+    _neighbours,
     _retract,
     _to_state,
     _to_x,
@@ -66,9 +67,7 @@ class _Problem2d:
                  K: torch.Tensor) -> None:
         dev, dtype = rest[0].device, rest[0].dtype
         self.bm, self.rest, self.K, self.cfg = bm, rest, K, cfg
-        self.limit_idx = torch.tensor([i for i, _, _ in _LIMITS], device=dev)
-        self.limit_sign = torch.tensor([s for _, s, _ in _LIMITS], dtype=dtype, device=dev)
-        self.limit_margin = torch.tensor([m for _, _, m in _LIMITS], dtype=dtype, device=dev)
+        self.limits = _Limits(dev, dtype)
         self.s_start, self.s_limits = math.sqrt(cfg.w_start), math.sqrt(cfg.w_limits)
         self.s_smooth = math.sqrt(cfg.w_smooth)
 
@@ -88,23 +87,14 @@ class _Problem2d:
         pull = skew_part(start_rot.transpose(-1, -2) @ rot).reshape(-1)  # (72,)
         move = CM * (transl - start[N_ROT:])
         bp = skew_part(rot[1:]).reshape(-1)
-        hinge = torch.relu(bp[self.limit_idx] * self.limit_sign - self.limit_margin)
+        hinge = self.limits.hinge(bp)
         smooth = (CM * self.s_smooth * has_neighbours * (pk - neighbours)).reshape(-1)
         return torch.cat([data, self.s_start * pull, self.s_start * 0.1 * move,
                           self.s_limits * hinge, smooth])
 
-    def keypoints3d(self, state: torch.Tensor) -> torch.Tensor:
+    def state_keypoints(self, state: torch.Tensor) -> torch.Tensor:
         rot = state[:, :N_ROT].unflatten(-1, (24, 3, 3))
         return self.bm.keypoints_rot(rot, state[:, N_ROT:], *self.rest)[1]
-
-
-def _neighbours(prob: _Problem2d, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    with torch.no_grad():
-        pk = prob.keypoints3d(state)
-    if len(pk) < 2:
-        return torch.zeros_like(pk), pk.new_zeros(len(pk))
-    prev, nxt = torch.cat([pk[1:2], pk[:-1]]), torch.cat([pk[1:], pk[-2:-1]])
-    return 0.5 * (prev + nxt), pk.new_ones(len(pk))
 
 
 @dataclass
@@ -147,7 +137,7 @@ def fit_keypoints2d(keypoints2d: np.ndarray, scores: np.ndarray, K: np.ndarray,
 
     def reprojection(state: torch.Tensor) -> np.ndarray:
         with torch.no_grad():
-            uv = project_torch(prob.keypoints3d(state), prob.K).cpu().numpy()
+            uv = project_torch(prob.state_keypoints(state), prob.K).cpu().numpy()
         err = np.linalg.norm(uv - kp, axis=-1)
         return np.where(sc >= cfg.min_score, err, np.nan)
 

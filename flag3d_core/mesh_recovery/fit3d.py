@@ -172,6 +172,19 @@ def _lbfgs(params: list[torch.Tensor], loss_fn: Callable[[], torch.Tensor], iter
     opt.step(closure)
 
 
+class _Limits:
+    """:data:`_LIMITS` as tensors; :meth:`hinge` gives the limit residuals of body poses."""
+
+    def __init__(self, dev: torch.device, dtype: torch.dtype) -> None:
+        self.idx = torch.tensor([i for i, _, _ in _LIMITS], device=dev)
+        self.sign = torch.tensor([s for _, s, _ in _LIMITS], dtype=dtype, device=dev)
+        self.margin = torch.tensor([m for _, _, m in _LIMITS], dtype=dtype, device=dev)
+
+    def hinge(self, body_pose: torch.Tensor) -> torch.Tensor:
+        """(..., 4) how far each limited angle of body poses (..., 69) is past its limit."""
+        return torch.relu(body_pose[..., self.idx] * self.sign - self.margin)
+
+
 class _Problem:
     """One frame's residuals (cm): data, pose L2, joint limits, smoothness."""
 
@@ -179,16 +192,14 @@ class _Problem:
                  rest: tuple[torch.Tensor, torch.Tensor]) -> None:
         dev, dtype = rest[0].device, rest[0].dtype
         self.bm, self.rest = bm, rest
-        self.limit_idx = torch.tensor([i for i, _, _ in _LIMITS], device=dev)
-        self.limit_sign = torch.tensor([s for _, s, _ in _LIMITS], dtype=dtype, device=dev)
-        self.limit_margin = torch.tensor([m for _, _, m in _LIMITS], dtype=dtype, device=dev)
+        self.limits = _Limits(dev, dtype)
         self.s_pose, self.s_limits = math.sqrt(cfg.w_pose), math.sqrt(cfg.w_limits)
         self.s_smooth = math.sqrt(cfg.w_smooth)
 
     def priors(self, body_pose: torch.Tensor) -> torch.Tensor:
         """(..., 69 + 4) pose L2 and joint-limit hinge residuals."""
-        hinge = torch.relu(body_pose[..., self.limit_idx] * self.limit_sign - self.limit_margin)
-        return torch.cat([self.s_pose * body_pose, self.s_limits * hinge], dim=-1)
+        return torch.cat([self.s_pose * body_pose, self.s_limits * self.limits.hinge(body_pose)],
+                         dim=-1)
 
     def residuals(self, step: torch.Tensor, state: torch.Tensor, target: torch.Tensor,
                   weight: torch.Tensor, neighbours: torch.Tensor,
@@ -293,9 +304,9 @@ def _kabsch_start(rest_joints: np.ndarray, kp: np.ndarray, valid: np.ndarray,
     return x
 
 
-def _neighbours(prob: _Problem, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def _neighbours(prob: Any, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean keypoints of each frame's two neighbours (ends: their one neighbour) at the LM
-    states (N, 219)."""
+    states (N, 219), from ``prob.state_keypoints`` (fit3d's and fit2d's problems)."""
     with torch.no_grad():
         pk = prob.state_keypoints(state)
     if len(pk) < 2:
