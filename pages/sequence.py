@@ -75,11 +75,16 @@ current = requested if requested in labels else ids[0]
 seq_id = top[0].selectbox("Sequence", ids, index=ids.index(current), format_func=labels.get,
                           help="Type an activity name, an id like A017, a performer (P002) or "
                                "a repetition (R003) to search.")
-others = [i for i in ids if i != seq_id]
 wanted = [c for c in st.query_params.get_all("cmp") if c in labels and c != seq_id][:3]
-compare = top[1].multiselect("Compare side by side with", others, default=wanted,
+# The same options whatever the chosen sequence: the browser then keeps this box (a reference
+# instead of 80 KB of options re-sent and re-drawn on every pick); the sequence itself is
+# dropped from the comparison.
+compare = top[1].multiselect("Compare side by side with", ids, default=wanted,
                              format_func=labels.get, max_selections=3,
                              placeholder="e.g. the same activity by another performer")
+if seq_id in compare:
+    compare = [c for c in compare if c != seq_id]
+    top[1].caption("The sequence itself is not compared with itself.")
 st.query_params["seq"] = seq_id
 st.query_params["cmp"] = compare
 # The player switches skeleton / mesh / both itself (no rerun); ?view= sets where it starts.
@@ -92,10 +97,7 @@ view = view if view in ("skeleton", "mesh", "both") else "mesh"
 
 rec = sequences.record(version, seq_id)
 meta = rec.meta
-suggest = state.same_activity_other_performer(version, seq_id)
-if suggest and not compare:
-    st.caption(f"Tip: compare with **{labels.get(suggest, sequence_label(suggest))}** "
-               "(same activity, another performer).")
+tip = st.empty()  # filled once the player is on its way (its query waits for nothing else)
 
 body = models.body_model()
 left, right = st.columns([3, 2])
@@ -110,6 +112,10 @@ with left:
     st.caption("Under the player: joint angles in degrees on the player's timeline (click or "
                "drag to seek). Shaded bands are the repetitions, counted on the first principal "
                "component of the joint angles, body-centred joint positions and root travel.")
+suggest = None if compare else state.same_activity_other_performer(version, seq_id)
+if suggest:
+    tip.caption(f"Tip: compare with **{labels.get(suggest, sequence_label(suggest))}** "
+                "(same activity, another performer).")
 with right:
     st.subheader(f"{meta['activity_id']} · {meta['activity']}")
     st.caption(f"{meta['body_part']} · performer {meta['performer']} · repetition "
