@@ -29,7 +29,7 @@ from flag3d_core.mesh_recovery.kp2smpl import (
     train_kp2smpl,
 )
 from flag3d_core.mesh_recovery.kp2smpl.batches import TrainingFrames
-from flag3d_core.mesh_recovery.kp2smpl.body_joints import posed_joints
+from flag3d_core.body.joints import posed_joints
 from flag3d_core.mesh_recovery.kp2smpl.frames import decode_root, encode_root, project_torch
 
 BODY_KP = list(range(5, 17))  # COCO-17 keypoints that are SMPL joints (or sums of them)

@@ -1,4 +1,4 @@
-"""SMPL joints for the training losses: steps 1, 2 and 4 of
+"""SMPL joints for training losses (mesh recovery, motion generation): steps 1, 2 and 4 of
 :meth:`flag3d_core.body.forward.BodyModel.forward` without the mesh.
 
 ``BodyModel.forward`` always skins the 6,890 vertices (pose blend shapes, then skinning), which

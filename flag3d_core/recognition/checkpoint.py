@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 from torch import nn
 
-from flag3d_core.atomic import atomic_write
+from flag3d_core.checkpoint_io import read_checkpoint, write_checkpoint
 from flag3d_core.recognition.data import RecognitionItem
 from flag3d_core.recognition.evaluate import predict
 from flag3d_core.recognition.names import current_name
@@ -93,22 +92,13 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, train_config: Tra
         "metrics": dict(metrics or {}),
         "extra": dict(extra or {}),
     }
-    with atomic_write(path, make_parents=True) as fh:
-        torch.save(ckpt, fh)
-    return path
+    return write_checkpoint(path, ckpt)
 
 
 def load_checkpoint(path: str | os.PathLike, device: str = "cpu") -> LoadedModel:
     """Rebuild the model from the stored config and load its weights (eval mode)."""
     path = Path(path)
-    try:
-        ckpt = torch.load(path, map_location=device, weights_only=True)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"checkpoint {path} does not exist") from None
-    except Exception as err:  # unpickling errors come in several types
-        raise ValueError(f"checkpoint {path} could not be read: {err}") from err
-    if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
-        raise ValueError(f"checkpoint {path} is not a {FORMAT} checkpoint")
+    ckpt = read_checkpoint(path, FORMAT, device)
     # Checkpoints written before the one-name rule say "agcn" for 2s-AGCN.
     name = current_name(ckpt["model_name"])
     train_config = dict(ckpt["train_config"])

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import torch
-
-from flag3d_core.atomic import atomic_write
+from flag3d_core.checkpoint_io import read_checkpoint, write_checkpoint
 from flag3d_core.mesh_recovery.kp2smpl import frames
 from flag3d_core.mesh_recovery.kp2smpl.model import Kp2Smpl, Kp2SmplConfig
 from flag3d_core.mesh_recovery.kp2smpl.train import Kp2SmplTrainConfig
@@ -69,9 +67,7 @@ def save_kp2smpl(path: str | os.PathLike, model: Kp2Smpl, train_config: Kp2SmplT
         "command": command if isinstance(command, str) else " ".join(command),
         "extra": dict(extra or {}),
     }
-    with atomic_write(path, make_parents=True) as fh:
-        torch.save(ckpt, fh)
-    return path
+    return write_checkpoint(path, ckpt)
 
 
 def load_kp2smpl(path: str | os.PathLike, device: str = "cpu") -> LoadedKp2Smpl:
@@ -82,14 +78,7 @@ def load_kp2smpl(path: str | os.PathLike, device: str = "cpu") -> LoadedKp2Smpl:
             fit the config, or an input normalisation other than this code's.
     """
     path = Path(path)
-    try:
-        ckpt = torch.load(path, map_location=device, weights_only=True)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"checkpoint {path} does not exist") from None
-    except Exception as err:  # unpickling errors come in several types
-        raise ValueError(f"checkpoint {path} could not be read: {err}") from err
-    if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
-        raise ValueError(f"checkpoint {path} is not a {FORMAT} checkpoint")
+    ckpt = read_checkpoint(path, FORMAT, device)
     if ckpt.get("preprocess") != preprocess_constants():
         raise ValueError(f"checkpoint {path} was trained with the input normalisation "
                          f"{ckpt.get('preprocess')}, this code uses {preprocess_constants()}")

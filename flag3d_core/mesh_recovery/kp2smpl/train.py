@@ -5,7 +5,7 @@ Losses per batch of windows (ground truth in the camera frame, :class:`.batches.
 
 * ``rot``: squared Frobenius distance of the 24 joint rotations (root included);
 * ``joints``: mean distance (m) of the pelvis-relative SMPL joints, predicted pose and betas
-  against the ground truth, through the body's kinematics (:mod:`.body_joints`);
+  against the ground truth, through the body's kinematics (:mod:`flag3d_core.body.joints`);
 * ``root``: L1 of the root code ``(d_u, d_v, log_size)`` (:mod:`.frames`);
 * ``betas``: mean squared error of the shape;
 * ``reproj``: score-weighted Huber distance, in box units, between the input keypoints and the
@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from flag3d_core.geometry.rotations import axis_angle_to_matrix
 from flag3d_core.layouts.correspondences import COCO17_FROM_SMPL
 from flag3d_core.mesh_recovery.kp2smpl.batches import Batch, TrainingFrames
-from flag3d_core.mesh_recovery.kp2smpl.body_joints import posed_joints
+from flag3d_core.body.joints import posed_joints
 from flag3d_core.mesh_recovery.kp2smpl.frames import decode_root, encode_root, project_torch
 from flag3d_core.mesh_recovery.kp2smpl.model import Kp2Smpl, Kp2SmplConfig, Kp2SmplOutput
 
