@@ -122,6 +122,24 @@ CREATE TABLE IF NOT EXISTS run_arrays (
     PRIMARY KEY (run_id, sequence_id, kind)
 );
 
+-- Motions made by a generator (the playground, `flag3d generate`): enough to reproduce each
+-- one (model checkpoint hash, prompt or activity, length, seed, sample index).
+CREATE TABLE IF NOT EXISTS generated_motions (
+    gen_id      TEXT PRIMARY KEY,          -- hash of what makes the motion (see generation/store.py)
+    model       TEXT NOT NULL,             -- 'vae-action', 'vae-text'
+    checkpoint  TEXT NOT NULL,             -- sha256 of the generator's checkpoint file
+    prompt      TEXT,                      -- the text asked for (text model), else NULL
+    activity_id TEXT,                      -- the activity asked for (action model), else NULL
+    seconds     DOUBLE NOT NULL,
+    seed        INTEGER NOT NULL,          -- the latent seed of this sample
+    n_frames    INTEGER NOT NULL,
+    fps         DOUBLE NOT NULL,
+    path        TEXT NOT NULL,             -- the motion, (T, 147) float32 .npy, under arrays/
+    checksum    TEXT NOT NULL,
+    scores      JSON,                      -- recognized activity, evaluator similarity, ...
+    created_at  TIMESTAMP NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS ingest_log (
     ingested_at TIMESTAMP NOT NULL,
     dataset     TEXT NOT NULL,

@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     from flag3d_core.cli import (
         catalog_cmds,
         data_cmds,
+        gen_cmds,
         hmr_cmds,
         import_cmds,
         media_cmds,
@@ -40,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "data_catalog/catalog.duckdb)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (data_cmds, catalog_cmds, model_cmds, hmr_cmds, import_cmds, media_cmds):
+    for module in (data_cmds, catalog_cmds, model_cmds, hmr_cmds, gen_cmds, import_cmds,
+                   media_cmds):
         module.register(sub)
     return parser
 

@@ -35,9 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--max-train", type=int, default=None, help="subsample the training split")
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_train_recognition)
-    from flag3d_core.cli import hmr_cmds
+    from flag3d_core.cli import gen_cmds, hmr_cmds
 
     hmr_cmds.register_train(tsub)
+    gen_cmds.register_train(tsub)
 
     p = sub.add_parser("eval", help="evaluation of a recorded run")
     esub = p.add_subparsers(dest="task", required=True)
@@ -47,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--json", action="store_true")
     e.set_defaults(handler=cmd_eval_recognition)
     hmr_cmds.register_eval(esub)
+    gen_cmds.register_eval(esub)
 
     p = sub.add_parser("runs", help="model runs recorded in the catalog")
     rsub = p.add_subparsers(dest="runs_command", required=True)

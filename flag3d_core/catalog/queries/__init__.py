@@ -19,6 +19,12 @@ from flag3d_core.catalog.queries.connections import (
     create_schema,
     cursor,
 )
+from flag3d_core.catalog.queries.generated import (
+    generated,
+    insert_generated,
+    recent_generated,
+)
+from flag3d_core.catalog.queries.generation_data import smpl_motions as smpl_motions
 from flag3d_core.catalog.queries.hmr_data import keypoint_smpl_pairs as keypoint_smpl_pairs
 from flag3d_core.catalog.queries.mesh_runs import (
     fit_candidates,
@@ -83,6 +89,9 @@ __all__ = [
     "SCHEMA_SQL",
     "SCHEMA_VERSION",
     "fit_candidates",
+    "generated",
+    "insert_generated",
+    "recent_generated",
     "insert_run_arrays",
     "insert_sequence_metrics",
     "run_array_paths",

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import torch
 
+from flag3d_core.body.joints import posed_joints, rest_joints
 from flag3d_core.catalog import queries
 from flag3d_core.geometry.rotations import matrix_to_axis_angle
-from flag3d_core.body.joints import posed_joints, rest_joints
 from flag3d_core.mesh_recovery.kp2smpl.data import PairSequence, load_pairs
 from flag3d_core.mesh_recovery.kp2smpl.frames import box_normalise, decode_root
 from flag3d_core.mesh_recovery.kp2smpl.model import Kp2Smpl

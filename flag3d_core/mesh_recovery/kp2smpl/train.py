@@ -26,10 +26,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from flag3d_core.body.joints import posed_joints
 from flag3d_core.geometry.rotations import axis_angle_to_matrix
 from flag3d_core.layouts.correspondences import COCO17_FROM_SMPL
 from flag3d_core.mesh_recovery.kp2smpl.batches import Batch, TrainingFrames
-from flag3d_core.body.joints import posed_joints
 from flag3d_core.mesh_recovery.kp2smpl.frames import decode_root, encode_root, project_torch
 from flag3d_core.mesh_recovery.kp2smpl.model import Kp2Smpl, Kp2SmplConfig, Kp2SmplOutput
 
