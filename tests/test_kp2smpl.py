@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from flag3d_core.body.joints import posed_joints
 from flag3d_core.geometry.rotations import axis_angle_to_matrix
 from flag3d_core.layouts.correspondences import COCO17_FROM_SMPL
 from flag3d_core.mesh_recovery.kp2smpl import (
@@ -29,7 +30,6 @@ from flag3d_core.mesh_recovery.kp2smpl import (
     train_kp2smpl,
 )
 from flag3d_core.mesh_recovery.kp2smpl.batches import TrainingFrames
-from flag3d_core.body.joints import posed_joints
 from flag3d_core.mesh_recovery.kp2smpl.frames import decode_root, encode_root, project_torch
 
 BODY_KP = list(range(5, 17))  # COCO-17 keypoints that are SMPL joints (or sums of them)
