@@ -7,15 +7,17 @@ the dict's ``format`` tag, so a file of another kind gets a message naming it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
 import torch
+from torch import nn
 
 from flag3d_core.atomic import atomic_write
 
-__all__ = ["read_checkpoint", "write_checkpoint"]
+__all__ = ["file_sha256", "load_weights", "read_checkpoint", "write_checkpoint"]
 
 
 def write_checkpoint(path: str | os.PathLike, ckpt: dict[str, Any]) -> Path:
@@ -46,3 +48,22 @@ def read_checkpoint(path: str | os.PathLike, fmt: str, device: str = "cpu") -> d
         found = ckpt.get("format") if isinstance(ckpt, dict) else type(ckpt).__name__
         raise ValueError(f"checkpoint {path} is not a {fmt} checkpoint (found {found!r})")
     return ckpt
+
+
+def load_weights(model: nn.Module, state_dict: dict[str, Any], path: str | os.PathLike,
+                 what: str = "the config") -> None:
+    """Load ``state_dict`` into ``model``; weights that do not fit raise ValueError naming the
+    checkpoint file and ``what`` they should fit."""
+    try:
+        model.load_state_dict(state_dict)
+    except RuntimeError as err:
+        raise ValueError(f"checkpoint {path}: weights do not fit {what}: {err}") from err
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """sha256 (hex) of a file's bytes (results name their checkpoint by it)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -4,18 +4,19 @@ table they were conditioned on, the training data's fingerprint, metrics and pro
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flag3d_core.checkpoint_io import read_checkpoint, write_checkpoint
+from flag3d_core.checkpoint_io import file_sha256, load_weights, read_checkpoint, write_checkpoint
 from flag3d_core.generation.model import GeneratorConfig, MotionVAE
 from flag3d_core.generation.train import GeneratorTrainConfig
 
 __all__ = ["FORMAT", "LoadedGenerator", "file_hash", "load_generator", "save_generator"]
+
+file_hash = file_sha256  # sha256 of a checkpoint file (results name their generator by it)
 
 FORMAT = "flag3d-generator/1"
 
@@ -72,22 +73,11 @@ def load_generator(path: str | os.PathLike, device: str = "cpu") -> LoadedGenera
     ckpt = read_checkpoint(path, FORMAT, device)
     cfg = GeneratorConfig(**ckpt["model_config"])
     model = MotionVAE(cfg)
-    try:
-        model.load_state_dict(ckpt["state_dict"])
-    except RuntimeError as err:
-        raise ValueError(f"checkpoint {path}: weights do not fit the config: {err}") from err
+    load_weights(model, ckpt["state_dict"], path, "the config")
     model.to(device).eval()
     return LoadedGenerator(
         model=model, train_config=GeneratorTrainConfig.from_dict(ckpt["train_config"]),
         activities={int(k): dict(v) for k, v in ckpt["activities"].items()},
         data_fingerprint=str(ckpt["data_fingerprint"]), metrics=dict(ckpt["metrics"]),
-        command=str(ckpt.get("command", "")), path=path, sha256=file_hash(path))
+        command=str(ckpt.get("command", "")), path=path, sha256=file_sha256(path))
 
-
-def file_hash(path: str | os.PathLike) -> str:
-    """sha256 of a file (checkpoints are named by it in results)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

@@ -19,7 +19,6 @@ Shapes: features (B, T, F), masks (B, T) bool (True = a real frame), embeddings 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 from collections.abc import Sequence
@@ -31,7 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from flag3d_core.checkpoint_io import read_checkpoint, write_checkpoint
+from flag3d_core.checkpoint_io import file_sha256, load_weights, read_checkpoint, write_checkpoint
 from flag3d_core.generation.motion import UP
 from flag3d_core.generation.skeleton import smpl_joints_np
 from flag3d_core.geometry.rotations import axis_rotation_np
@@ -317,10 +316,7 @@ def load_text_motion(path: str | os.PathLike, device: str = "cpu", *,
     ckpt = read_checkpoint(path, FORMAT, device)
     config = TextMotionConfig(**ckpt["config"])
     model = TextMotionNet(config)
-    try:
-        model.load_state_dict(ckpt["state_dict"])
-    except RuntimeError as err:
-        raise ValueError(f"checkpoint {path}: weights do not fit its config: {err}") from err
+    load_weights(model, ckpt["state_dict"], path, "its config")
     return TextMotionEvaluator(
         model=model.to(device).eval(), config=config,
         train_config=TextMotionTrainConfig(**ckpt["train_config"]),
@@ -328,10 +324,4 @@ def load_text_motion(path: str | os.PathLike, device: str = "cpu", *,
         metrics=dict(ckpt["metrics"]), body=body)
 
 
-def checkpoint_hash(path: str | os.PathLike) -> str:
-    """sha256 (hex) of the checkpoint file's bytes, for generation results to record."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+checkpoint_hash = file_sha256  # sha256 (hex) of the checkpoint file, for results to record

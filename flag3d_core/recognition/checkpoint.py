@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from torch import nn
 
-from flag3d_core.checkpoint_io import read_checkpoint, write_checkpoint
+from flag3d_core.checkpoint_io import load_weights, read_checkpoint, write_checkpoint
 from flag3d_core.recognition.data import RecognitionItem
 from flag3d_core.recognition.evaluate import predict
 from flag3d_core.recognition.names import current_name
@@ -105,10 +105,7 @@ def load_checkpoint(path: str | os.PathLike, device: str = "cpu") -> LoadedModel
     train_config["model"] = current_name(train_config.get("model", name))
     config = make_config(name, **ckpt["model_config"])
     model = build_model(name, config)
-    try:
-        model.load_state_dict(ckpt["state_dict"])
-    except RuntimeError as err:
-        raise ValueError(f"checkpoint {path}: weights do not fit {name}: {err}") from err
+    load_weights(model, ckpt["state_dict"], path, name)
     model.to(device).eval()
     return LoadedModel(
         model=model, model_name=name, model_config=config,

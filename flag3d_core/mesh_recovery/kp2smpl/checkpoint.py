@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flag3d_core.checkpoint_io import read_checkpoint, write_checkpoint
+from flag3d_core.checkpoint_io import load_weights, read_checkpoint, write_checkpoint
 from flag3d_core.mesh_recovery.kp2smpl import frames
 from flag3d_core.mesh_recovery.kp2smpl.model import Kp2Smpl, Kp2SmplConfig
 from flag3d_core.mesh_recovery.kp2smpl.train import Kp2SmplTrainConfig
@@ -84,10 +84,7 @@ def load_kp2smpl(path: str | os.PathLike, device: str = "cpu") -> LoadedKp2Smpl:
                          f"{ckpt.get('preprocess')}, this code uses {preprocess_constants()}")
     config = Kp2SmplConfig.from_dict(ckpt["model_config"])
     model = Kp2Smpl(config)
-    try:
-        model.load_state_dict(ckpt["state_dict"])
-    except RuntimeError as err:
-        raise ValueError(f"checkpoint {path}: weights do not fit the config: {err}") from err
+    load_weights(model, ckpt["state_dict"], path, "the config")
     model.to(device).eval()
     return LoadedKp2Smpl(model=model, model_config=config,
                          train_config=Kp2SmplTrainConfig.from_dict(ckpt["train_config"]),
