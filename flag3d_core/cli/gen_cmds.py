@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from flag3d_core.catalog import queries
+from flag3d_core.checkpoint_io import file_sha256
 from flag3d_core.cli.devices import device_arg
 from flag3d_core.cli.output import emit
 from flag3d_core.errors import NotInCatalogError
@@ -54,28 +55,21 @@ def register_eval(esub: argparse._SubParsersAction) -> None:
     e.set_defaults(handler=cmd_eval_generation)
 
 
-def _recognizer(con: queries.Con, device: str) -> object:
-    from flag3d_core.recognition.checkpoint import load_checkpoint
-
-    for r in queries.model_runs(con, task="recognition").itertuples(index=False):
-        if r.model == "stgcn" and r.protocol == "in-domain" and r.checkpoint \
-                and Path(r.checkpoint).is_file():
-            return load_checkpoint(r.checkpoint, device)
-    raise NotInCatalogError("the category protocol needs an in-domain ST-GCN run: "
-                            "`flag3d train recognition --model stgcn`")
-
-
-def category_evaluator(settings: Settings, device: str, seeds: int, bars: object) -> object:
-    """A function LoadedGenerator -> metrics (the category protocol on the test performers)."""
-    from flag3d_core.body import load_body_model
+def category_evaluator(settings: Settings, body: object, device: str, seeds: int,
+                       bars: object) -> object:
+    """A function LoadedGenerator -> metrics (the category protocol on the test performers,
+    seen by the protocol's recognizer)."""
     from flag3d_core.generation.data import load_motions
     from flag3d_core.generation.evaluate import CategoryConfig, evaluate_category
+    from flag3d_core.generation.evaluators import default_eval_recognizer
 
     def run(gen: object) -> dict:
         con = queries.connect(settings.catalog)
         try:
-            body = load_body_model(settings.body_models)
-            rec = _recognizer(con, device)
+            try:
+                rec = default_eval_recognizer(con, device)
+            except FileNotFoundError as exc:
+                raise NotInCatalogError(str(exc)) from None
             train = load_motions(con, settings.arrays_dir, split="train", body_model=body)
             test = load_motions(con, settings.arrays_dir, split="test", body_model=body)
         finally:
@@ -92,7 +86,8 @@ def category_evaluator(settings: Settings, device: str, seeds: int, bars: object
                                 CategoryConfig(seeds=tuple(range(seeds))),
                                 condition_of=condition_of, max_direct=gen.max_direct,
                                 progress=lambda d, n: bars("category protocol", d, n))
-        return res.metrics() | {"confusion": res.confusion.tolist()}
+        return res.metrics() | {"confusion": res.confusion.tolist(),
+                                "recognizer_sha256": file_sha256(rec.extra["path"])}
     return run
 
 
@@ -120,7 +115,7 @@ def cmd_train_generator(args: argparse.Namespace, settings: Settings) -> int:
         res = train_run(con, settings.catalog, settings.arrays_dir, settings.checkpoints_dir,
                         body, args.model, cfg, encoder=encoder, out=args.out,
                         evaluate=None if args.no_eval else category_evaluator(
-                            settings, device, args.eval_seeds, bars),
+                            settings, body, device, args.eval_seeds, bars),
                         command="flag3d " + " ".join(sys.argv[1:]), progress=bars)
     finally:
         con.close()

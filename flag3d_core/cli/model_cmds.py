@@ -35,10 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--max-train", type=int, default=None, help="subsample the training split")
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_train_recognition)
-    from flag3d_core.cli import gen_cmds, hmr_cmds
+    from flag3d_core.cli import gen_cmds, gen_eval_cmds, hmr_cmds
 
     hmr_cmds.register_train(tsub)
     gen_cmds.register_train(tsub)
+    gen_eval_cmds.register_train(tsub)
 
     p = sub.add_parser("eval", help="evaluation of a recorded run")
     esub = p.add_subparsers(dest="task", required=True)

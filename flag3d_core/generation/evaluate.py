@@ -1,5 +1,6 @@
 """The category protocol (ACTOR, FLAG3D Table 7): generated motions against real held-out ones,
-seen through the project's own action recognizer.
+seen through the project's own action recognizer: an ST-GCN trained on windows of the
+protocol's length (:mod:`.eval_recognizer`), as ACTOR trains its recognizer on its clips.
 
 Real and generated motions are compared as windows of one length (``window_s``, 5 s by default;
 ACTOR uses 60 frames): one window per real sequence at a seeded random offset, and as many
@@ -32,8 +33,9 @@ __all__ = ["CATEGORY_CONVENTIONS", "CategoryConfig", "CategoryResult", "recogniz
            "evaluate_category", "real_windows"]
 
 CATEGORY_CONVENTIONS = (
-    "ACTOR's category protocol: features and class scores of the project's ST-GCN recognizer "
-    "(NTU-25 joints, its own preprocessing); real = one window per held-out sequence "
+    "ACTOR's category protocol: features and class scores of the project's ST-GCN trained on "
+    "5 s windows of performers P001-P005 (NTU-25 joints made from SMPL for real and generated "
+    "motions alike, its own preprocessing); real = one window per held-out sequence "
     "(performers P006-P010), generated = the same number per activity; windows of equal "
     "length at the catalog's fps; FID and diversity/multimodality in the recognizer's feature "
     "units; mean +- 95 % interval (Student t) over seeds.")
@@ -129,6 +131,10 @@ def evaluate_category(model: MotionVAE, recognizer: LoadedModel, body: Any,
         raise ValueError("the category protocol needs real training and test motions")
     fps = float(test_items[0].fps)
     n_frames = int(round(cfg.window_s * fps))
+    trained_on = recognizer.extra.get("window_frames")
+    if trained_on is not None and int(trained_on) != n_frames:
+        raise ValueError(f"the recognizer was trained on windows of {trained_on} frames, the "
+                         f"protocol asks for {n_frames} ({cfg.window_s} s at {fps:g} fps)")
     labels = np.array([it.label for it in test_items])
     k = int(max(it.label for it in [*train_items, *test_items])) + 1
     counts = np.bincount(labels, minlength=k)

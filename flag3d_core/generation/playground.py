@@ -17,8 +17,8 @@ from flag3d_core.generation.runs import default_generator
 from flag3d_core.generation.sample import GeneratedMotion, generate
 from flag3d_core.generation.store import StoredMotion, gen_id, record_generated
 
-__all__ = ["GenerationRequest", "GenerationResult", "default_seconds", "record_result",
-           "run_request", "write_outputs"]
+__all__ = ["GenerationRequest", "GenerationResult", "activity_text_embeddings",
+           "default_seconds", "record_result", "run_request", "write_outputs"]
 
 MIN_DEFAULT_S = 6.0
 CYCLES = 3
@@ -58,8 +58,12 @@ def default_seconds(gen: LoadedGenerator, label: int | None) -> float:
 
 def run_request(con: queries.Con, req: GenerationRequest, *,
                 generator: LoadedGenerator | None = None, checkpoint: Path | None = None,
-                encoder: Any = None) -> GenerationResult:
-    """Make the request's samples (raises PromptError for a bad request)."""
+                encoder: Any = None, activity_embeddings: np.ndarray | None = None
+                ) -> GenerationResult:
+    """Make the request's samples (raises PromptError for a bad request).
+
+    ``activity_embeddings`` (K, 384): the encoder's embeddings of the generator's activity
+    texts in label order (:func:`activity_embeddings`), to keep between requests."""
     samples = check_samples(req.samples)
     if req.seconds is not None:
         check_length(req.seconds)
@@ -76,7 +80,8 @@ def run_request(con: queries.Con, req: GenerationRequest, *,
             encoder = MiniLMEncoder.load()
         emb = encoder.encode([prompt])[0]
         labels = sorted(gen.activities)
-        texts = encoder.encode([gen.activities[lab]["text"] for lab in labels])
+        texts = (activity_embeddings if activity_embeddings is not None
+                 else activity_text_embeddings(gen, encoder))
         label = labels[int(np.argmax(texts @ emb))]
         condition: int | np.ndarray = emb
         described = f"'{prompt}'"
@@ -96,6 +101,12 @@ def run_request(con: queries.Con, req: GenerationRequest, *,
            for m in made]
     return GenerationResult(req, gen, seconds, described, out,
                             nearest_label=label if req.model == "text" else None)
+
+
+def activity_text_embeddings(gen: LoadedGenerator, encoder: Any) -> np.ndarray:
+    """(K, 384) sentence embeddings of the generator's activity texts, in label order."""
+    return np.asarray(encoder.encode([gen.activities[lab]["text"]
+                                      for lab in sorted(gen.activities)]), np.float32)
 
 
 def write_outputs(result: GenerationResult, body: Any, out_dir: Path) -> list[Path]:

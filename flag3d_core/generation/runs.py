@@ -38,7 +38,7 @@ from flag3d_core.generation.train import (
 )
 
 __all__ = ["MODELS", "SHIPPED", "TASK", "TrainRunResult", "activity_table", "default_generator",
-           "phrase_embeddings", "train_run"]
+           "generator_path", "phrase_embeddings", "train_run"]
 
 TASK = "generation"
 MODELS = ("action", "text")
@@ -128,14 +128,19 @@ def train_run(con: queries.Con, catalog: Path, arrays_dir: Path, checkpoints_dir
     return TrainRunResult(run_id, path, metrics, time.perf_counter() - t0)
 
 
-def default_generator(con: queries.Con, model: str, device: str = "cpu") -> LoadedGenerator:
-    """The newest recorded run's generator of ``model`` whose checkpoint still exists, else the
+def generator_path(con: queries.Con, model: str) -> Path:
+    """The checkpoint of the newest recorded run of ``model`` that still exists, else the
     committed one (raises FileNotFoundError when neither exists)."""
     runs = queries.model_runs(con, task=TASK)
     for r in runs.itertuples(index=False):
         if r.model == f"vae-{model}" and r.checkpoint and Path(r.checkpoint).is_file():
-            return load_generator(r.checkpoint, device)
+            return Path(r.checkpoint)
     if SHIPPED[model].is_file():
-        return load_generator(SHIPPED[model], device)
+        return SHIPPED[model]
     raise FileNotFoundError(f"no {model} generator: train one with `flag3d train generator "
                             f"--model {model}`")
+
+
+def default_generator(con: queries.Con, model: str, device: str = "cpu") -> LoadedGenerator:
+    """The generator of :func:`generator_path`."""
+    return load_generator(generator_path(con, model), device)

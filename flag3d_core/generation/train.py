@@ -37,6 +37,8 @@ class GeneratorTrainConfig:
     max_frames: int = 180
     kl_weight: float = 1e-4
     joint_weight: float = 4.0
+    windows_per_item: int = 1  # windows drawn from each training motion per epoch
+    joint_stride: int = 1  # the joint loss on every n-th frame (its cost is the FK)
     seed: int = 0
     device: str = "cpu"
 
@@ -118,7 +120,8 @@ def train_generator(items: Sequence[MotionItem], cfg: GeneratorConfig,
     model.to(dev).train()
     body_dtype = body.smpl.v_template.dtype
     opt = torch.optim.AdamW(model.parameters(), lr=train_cfg.lr)
-    steps_per_epoch = max(1, len(items) // train_cfg.batch_size)
+    per_epoch = len(items) * max(1, train_cfg.windows_per_item)
+    steps_per_epoch = max(1, per_epoch // train_cfg.batch_size)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=train_cfg.lr, pct_start=0.1,
                                                 total_steps=train_cfg.epochs * steps_per_epoch)
     labels = np.array([it.label for it in items])
@@ -127,7 +130,8 @@ def train_generator(items: Sequence[MotionItem], cfg: GeneratorConfig,
     t0 = time.perf_counter()
     result = TrainResult(model=model)
     for epoch in range(train_cfg.epochs):
-        order = rng.permutation(len(items))
+        order = np.concatenate([rng.permutation(len(items))
+                                for _ in range(max(1, train_cfg.windows_per_item))])
         sums = {"loss": 0.0, "rec": 0.0, "joints_m": 0.0, "kl": 0.0}
         for s in range(steps_per_epoch):
             idx = order[s * train_cfg.batch_size:(s + 1) * train_cfg.batch_size]
@@ -143,9 +147,10 @@ def train_generator(items: Sequence[MotionItem], cfg: GeneratorConfig,
             y, mu, logvar = model(x, mask, cond)
             rec = (((y - x) / model.std) ** 2).mean()
             b = torch.as_tensor(betas[idx], device=dev)
-            jp = smpl_joints(body, y.to(body_dtype), b.to(body_dtype))
+            js = max(1, train_cfg.joint_stride)
+            jp = smpl_joints(body, y[:, ::js].to(body_dtype), b.to(body_dtype))
             with torch.no_grad():
-                jt = smpl_joints(body, x.to(body_dtype), b.to(body_dtype))
+                jt = smpl_joints(body, x[:, ::js].to(body_dtype), b.to(body_dtype))
             joints = (jp - jt).norm(dim=-1).mean()
             kl = (-0.5 * (1 + logvar - mu ** 2 - logvar.exp()).sum(-1)).mean()
             loss = rec + train_cfg.joint_weight * joints + train_cfg.kl_weight * kl
