@@ -281,3 +281,38 @@ def test_a_few_real_items_train_and_evaluate(real_items):
         assert 0 <= top[0] <= top[1] <= top[2] <= 1
     assert out["n_items"] == len(items)
     assert 0 <= out["mm_dist"] <= 2 and out["fid_halves"] >= 0 and out["diversity"] > 0
+
+
+# --- the language protocol ---------------------------------------------------------------------
+
+class _OracleGenerator:
+    """Stands in for a MotionVAE: 'generates' crafted motions of the asked activity, so the
+    language protocol must score it like the real motions."""
+
+    class cfg:  # noqa: N801 - mimics MotionVAE.cfg
+        condition = "action"
+        fps = FPS
+
+    def sample(self, cond, n_frames, seed=0):
+        label = int(cond[0])
+        m = crafted_item(label, 50 + seed % 7, n_frames).motion
+        return torch.as_tensor(m)[None]
+
+
+def test_language_protocol_scores_an_oracle_generator_like_real_motions(trained, crafted, body):
+    from flag3d_core.generation.evaluate_text import LanguageConfig, evaluate_language
+
+    test = [replace(crafted_item(c, 20 + k), performer="P006")
+            for c in range(len(ACTIVITIES)) for k in range(4)]
+    res = evaluate_language(_OracleGenerator(), trained, HashEncoder(), body, crafted, test,
+                            LanguageConfig(window_s=2.0, seeds=(0, 1), batch_size=4,
+                                           diversity_pairs=8, multimodality_pairs=2),
+                            evaluator_sha256="abc")
+    g, r = res.rows["generated"], res.rows["real"]
+    assert g["r_precision_per_class_top3"][0] >= 0.9 and r["r_precision_per_class_top3"][0] >= 0.9
+    assert abs(g["r_precision_per_class_top1"][0] - r["r_precision_per_class_top1"][0]) <= 0.25
+    assert g["fid"][0] < 1.0  # unit embeddings of the same activities
+    for k in ("ape_root_m", "ape_traj_m", "ape_pose_m", "ape_joints_m", "ave_joints_m2"):
+        assert np.isfinite(g[k][0]) and g[k][0] >= 0
+    m = res.metrics()
+    assert m["text/evaluator_sha256"] == "abc" and "text/generated/mm_dist_ci95" in m

@@ -220,6 +220,9 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     from flag3d_core.cli.hmr_cmds import ensure_default_mesh_run
 
     done["mesh_recovery"] = ensure_default_mesh_run(settings)
+    from flag3d_core.cli.gen_eval_cmds import ensure_motion_index
+
+    done["generation"] = ensure_motion_index(settings)
     emit(args, {"seconds": round(time.perf_counter() - t0, 1), **done},
          "\n".join(f"{k}: {v}" for k, v in done.items())
          + f"\nsetup took {time.perf_counter() - t0:.1f} s")

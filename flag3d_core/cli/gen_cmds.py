@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from flag3d_core.catalog import queries
-from flag3d_core.checkpoint_io import file_sha256
 from flag3d_core.cli.devices import device_arg
 from flag3d_core.cli.output import emit
 from flag3d_core.errors import NotInCatalogError
@@ -42,52 +41,43 @@ def register_train(tsub: argparse._SubParsersAction) -> None:
     t.add_argument("--device", default=None, choices=["auto", "cpu", "cuda"])
     t.add_argument("--out", type=Path, default=None, help="checkpoint path (default: the "
                    "checkpoints folder)")
-    t.add_argument("--no-eval", action="store_true", help="skip the category protocol")
-    t.add_argument("--eval-seeds", type=int, default=3, help="seeds of the category protocol")
+    t.add_argument("--no-eval", action="store_true",
+                   help="skip the category and language protocols")
+    t.add_argument("--eval-seeds", type=int, default=3, help="seeds of both protocols")
     t.add_argument("--json", action="store_true")
     t.set_defaults(handler=cmd_train_generator)
 
 
 def register_eval(esub: argparse._SubParsersAction) -> None:
-    e = esub.add_parser("generation", help="the recorded protocol figures of a generation run")
+    e = esub.add_parser("generation", help="the recorded protocol figures of a generation run, "
+                        "or both protocols run now on a checkpoint")
     e.add_argument("--run", default="latest", help="run id or 'latest'")
+    e.add_argument("--checkpoint", type=Path, default=None,
+                   help="evaluate this generator checkpoint now (both protocols)")
+    e.add_argument("--seeds", type=int, default=3, help="seeds of both protocols")
+    e.add_argument("--write", action="store_true",
+                   help="with --checkpoint: store the figures in the checkpoint")
+    e.add_argument("--device", default=None, choices=["auto", "cpu", "cuda"])
     e.add_argument("--json", action="store_true")
     e.set_defaults(handler=cmd_eval_generation)
 
 
-def category_evaluator(settings: Settings, body: object, device: str, seeds: int,
+def protocol_evaluator(settings: Settings, body: object, device: str, seeds: int,
                        bars: object) -> object:
-    """A function LoadedGenerator -> metrics (the category protocol on the test performers,
-    seen by the protocol's recognizer)."""
-    from flag3d_core.generation.data import load_motions
-    from flag3d_core.generation.evaluate import CategoryConfig, evaluate_category
-    from flag3d_core.generation.evaluators import default_eval_recognizer
+    """A function LoadedGenerator -> metrics: the category and language protocols on the test
+    performers (``flag3d_core.generation.protocols``)."""
+    from flag3d_core.generation.protocols import evaluate_generator
+    from flag3d_core.search.encoder import MiniLMEncoder
 
     def run(gen: object) -> dict:
         con = queries.connect(settings.catalog)
         try:
-            try:
-                rec = default_eval_recognizer(con, device)
-            except FileNotFoundError as exc:
-                raise NotInCatalogError(str(exc)) from None
-            train = load_motions(con, settings.arrays_dir, split="train", body_model=body)
-            test = load_motions(con, settings.arrays_dir, split="test", body_model=body)
+            return evaluate_generator(gen, con, settings.arrays_dir, body, MiniLMEncoder.load(),
+                                      device=device, seeds=seeds, progress=bars)
+        except FileNotFoundError as exc:
+            raise NotInCatalogError(str(exc)) from None
         finally:
             con.close()
-        condition_of = None
-        if gen.model.cfg.condition == "text":
-            from flag3d_core.search.encoder import MiniLMEncoder
-
-            enc = MiniLMEncoder.load()
-            texts = {lab: a["text"] for lab, a in gen.activities.items()}
-            emb = dict(zip(texts, enc.encode(list(texts.values())), strict=True))
-            condition_of = emb.__getitem__
-        res = evaluate_category(gen.model, rec, body, train, test,
-                                CategoryConfig(seeds=tuple(range(seeds))),
-                                condition_of=condition_of, max_direct=gen.max_direct,
-                                progress=lambda d, n: bars("category protocol", d, n))
-        return res.metrics() | {"confusion": res.confusion.tolist(),
-                                "recognizer_sha256": file_sha256(rec.extra["path"])}
     return run
 
 
@@ -114,21 +104,15 @@ def cmd_train_generator(args: argparse.Namespace, settings: Settings) -> int:
     try:
         res = train_run(con, settings.catalog, settings.arrays_dir, settings.checkpoints_dir,
                         body, args.model, cfg, encoder=encoder, out=args.out,
-                        evaluate=None if args.no_eval else category_evaluator(
+                        evaluate=None if args.no_eval else protocol_evaluator(
                             settings, body, device, args.eval_seeds, bars),
                         command="flag3d " + " ".join(sys.argv[1:]), progress=bars)
     finally:
         con.close()
         bars.close()
     m = res.metrics
-    text = f"{res.run_id}: {res.checkpoint} ({res.seconds:.0f} s)"
-    if "generated/accuracy" in m:
-        text += (f"\n  generated: accuracy {m['generated/accuracy']:.3f}, FID "
-                 f"{m['generated/fid']:.2f}, diversity {m['generated/diversity']:.2f}, "
-                 f"multimodality {m['generated/multimodality']:.2f}"
-                 f"\n  real:      accuracy {m['real/accuracy']:.3f}, FID {m['real/fid']:.2f}, "
-                 f"diversity {m['real/diversity']:.2f}, multimodality "
-                 f"{m['real/multimodality']:.2f}")
+    text = "\n".join([f"{res.run_id}: {res.checkpoint} ({res.seconds:.0f} s)",
+                      *metric_lines({k: v for k, v in m.items() if k != "confusion"})])
     emit(args, {"run_id": res.run_id, "checkpoint": str(res.checkpoint), "metrics": m}, text)
     return 0
 
@@ -159,7 +143,35 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+METRIC_ROWS = (("", ("accuracy", "fid", "diversity", "multimodality")),
+               ("text/", ("r_precision_per_class_top3", "r_precision_random_top3", "fid",
+                          "mm_dist", "diversity", "multimodality")))
+APE_KEYS = ("ape_root_m", "ape_joints_m", "ave_root_m2", "ave_joints_m2")
+
+
+def metric_lines(metrics: dict) -> list[str]:
+    """The category and language protocols' rows of a metrics dict, with their conventions."""
+    rows = []
+    for prefix, keys in METRIC_ROWS:
+        for row in ("generated", "real"):
+            have = [k for k in keys if f"{prefix}{row}/{k}" in metrics]
+            if have:
+                rows.append(f"  {prefix or 'category/'}{row:9s} " + ", ".join(
+                    f"{k} {metrics[f'{prefix}{row}/{k}']:.3f} ± "
+                    f"{metrics[f'{prefix}{row}/{k}_ci95']:.3f}" for k in have))
+    ape = [k for k in APE_KEYS if f"text/generated/{k}" in metrics]
+    if ape:
+        rows.append("  TEMOS      " + ", ".join(
+            f"{k} {metrics[f'text/generated/{k}']:.3f}" for k in ape))
+    for key in ("conventions", "text/conventions"):
+        if key in metrics:
+            rows.append(f"  {metrics[key]}")
+    return rows
+
+
 def cmd_eval_generation(args: argparse.Namespace, settings: Settings) -> int:
+    if args.checkpoint is not None:
+        return _eval_checkpoint(args, settings)
     con = queries.connect(settings.catalog)
     try:
         run = queries.model_run(con, args.run, task="generation")
@@ -169,13 +181,30 @@ def cmd_eval_generation(args: argparse.Namespace, settings: Settings) -> int:
         raise NotInCatalogError(f"no generation run {args.run!r} in the catalog")
     metrics = run["metrics"] if isinstance(run["metrics"], dict) else json.loads(run["metrics"])
     metrics = {k: v for k, v in metrics.items() if k != "confusion"}
-    rows = [f"{run['run_id']} ({run['model']}, {run['protocol']})"]
-    for row in ("generated", "real"):
-        if f"{row}/accuracy" in metrics:
-            rows.append(f"  {row:9s} " + ", ".join(
-                f"{k} {metrics[f'{row}/{k}']:.3f} ± {metrics[f'{row}/{k}_ci95']:.3f}"
-                for k in ("accuracy", "fid", "diversity", "multimodality")))
-    if "conventions" in metrics:
-        rows.append(f"  {metrics['conventions']}")
+    rows = [f"{run['run_id']} ({run['model']}, {run['protocol']})", *metric_lines(metrics)]
     emit(args, {"run_id": run["run_id"], "metrics": metrics}, "\n".join(rows))
+    return 0
+
+
+def _eval_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
+    from flag3d_core.body import load_body_model
+    from flag3d_core.cli.progress import StageBars
+    from flag3d_core.generation.checkpoint import file_hash, load_generator, save_generator
+
+    device = device_arg(settings, args.device)
+    gen = load_generator(args.checkpoint, device)
+    body = load_body_model(settings.body_models)
+    bars = StageBars(disable=args.json)
+    try:
+        metrics = protocol_evaluator(settings, body, device, args.seeds, bars)(gen)
+    finally:
+        bars.close()
+    if args.write:
+        save_generator(args.checkpoint, gen.model, gen.train_config, activities=gen.activities,
+                       data_fingerprint=gen.data_fingerprint, metrics=gen.metrics | metrics,
+                       command=gen.command)
+    shown = {k: v for k, v in metrics.items() if k != "confusion"}
+    rows = [f"{args.checkpoint} ({gen.name}, sha256 {file_hash(args.checkpoint)[:12]})",
+            *metric_lines(shown)]
+    emit(args, {"checkpoint": str(args.checkpoint), "metrics": shown}, "\n".join(rows))
     return 0

@@ -90,3 +90,31 @@ def cmd_train_text_motion(args: argparse.Namespace, settings: Settings) -> int:
                 f"{m[f'test/r_precision_random_top{k}']:.2f}" for k in (1, 2, 3)))
     emit(args, {"run_id": res.run_id, "checkpoint": str(res.checkpoint), "metrics": m}, text)
     return 0
+
+
+def ensure_motion_index(settings: Settings) -> str:
+    """Set-up's generation step: the playground's index of the real motions in the text-motion
+    evaluator's embedding (built once per catalog and evaluator, kept in the cache folder);
+    the generators and evaluators themselves are the committed weights."""
+    import time
+
+    from flag3d_core.body import load_body_model
+    from flag3d_core.cli.progress import StageBars
+    from flag3d_core.generation.evaluators import default_text_motion
+    from flag3d_core.generation.judge import load_or_build_index
+
+    t0 = time.perf_counter()
+    body = load_body_model(settings.body_models)
+    con = queries.connect(settings.catalog)
+    bars = StageBars()
+    try:
+        try:
+            ev = default_text_motion(con, body=body)
+        except FileNotFoundError as exc:
+            return f"no motion index ({exc})"
+        index = load_or_build_index(con, settings.arrays_dir, settings.cache_dir, ev, body,
+                                    progress=lambda d, n: bars("motion index", d, n))
+    finally:
+        bars.close()
+        con.close()
+    return f"motion index of {len(index.keys)} real motions ({time.perf_counter() - t0:.1f} s)"

@@ -47,6 +47,7 @@ class GeneratorConfig:
     dropout: float = 0.1
     fps: float = 30.0
     patch: int = 4  # frames per transformer token (a 6 s motion is 45 tokens)
+    cond_queries: bool = False  # also add the condition to every decoder time query
 
     def __post_init__(self) -> None:
         if self.condition not in CONDITIONS:
@@ -136,7 +137,10 @@ class MotionVAE(nn.Module):
         _, bias = self._condition(cond)
         memory = (z + bias)[:, None]  # (B, 1, d)
         q = time_code(n_p, self.cfg.d_model, p / self.cfg.fps, z.device, z.dtype)
-        h = self.decoder(q.expand(n_b, n_p, -1), memory)  # (B, N, d)
+        q = q.expand(n_b, n_p, -1)
+        if self.cfg.cond_queries:
+            q = q + bias[:, None]
+        h = self.decoder(q, memory)  # (B, N, d)
         y = self.out(h).reshape(n_b, n_p * p, -1)[:, :n_t] * self.std + self.mean
         return y * mask[..., None].to(y.dtype)
 

@@ -30,15 +30,15 @@ __all__ = ["GeneratorTrainConfig", "TrainResult", "activity_phrasings", "feature
 class GeneratorTrainConfig:
     """How a generator is trained (stored in its checkpoint)."""
 
-    epochs: int = 40
+    epochs: int = 30
     batch_size: int = 32
     lr: float = 1e-3
     min_frames: int = 60
     max_frames: int = 180
     kl_weight: float = 1e-4
     joint_weight: float = 4.0
-    windows_per_item: int = 1  # windows drawn from each training motion per epoch
-    joint_stride: int = 1  # the joint loss on every n-th frame (its cost is the FK)
+    windows_per_item: int = 8  # windows drawn from each training motion per epoch
+    joint_stride: int = 2  # the joint loss on every other frame (its cost is the FK)
     seed: int = 0
     device: str = "cpu"
 
