@@ -26,6 +26,12 @@ PAGES = [
         icon=":material/accessibility_new:",
         url_path="mesh_recovery",
     ),
+    st.Page(
+        "pages/playground.py",
+        title="Playground",
+        icon=":material/directions_run:",
+        url_path="playground",
+    ),
 ]
 
 st.navigation(PAGES).run()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every CUDA path of the project on a lent GPU machine, in under 8 minutes:
-# a recognizer epoch, a mesh fit (fit3d) and its benchmark, an EGL render, and the device's
-# figures. Nothing in the project requires a GPU; this is the check that the GPU paths work.
+# a recognizer epoch, a mesh fit (fit3d) and its benchmark, a generator epoch and a generation,
+# an EGL render, and the device's figures. Nothing in the project requires a GPU; this is the check that the GPU paths work.
 #
 #   bash benchmarks/gpu_check.sh            # writes $OUT (or test-output/gpu_check) logs
 #
@@ -36,6 +36,10 @@ step fit3d_run 120 "$PY" -m flag3d_core.cli fit smpl --per-activity 1 --max-fram
   --device cuda --json
 step fit3d_bench 180 "$PY" benchmarks/bench_fit3d.py --device cuda --stride 20 \
   --out "$OUTDIR/fit3d_cuda.json"
+step generator_epoch 180 "$PY" -m flag3d_core.cli train generator --model action --epochs 1 \
+  --device cuda --no-eval --out "$WORK/gen.pt" --json
+step generate 120 "$PY" -m flag3d_core.cli generate --activity A030 --seconds 12 --samples 2 \
+  --checkpoint "$WORK/gen.pt" --out "$OUTDIR/generated" --json
 SEQ=$("$PY" -c "import duckdb; print(duckdb.connect('$FLAG3D_CATALOG', read_only=True).execute(\
 \"select sequence_id from sequences where source='mocap' order by 1 limit 1\").fetchone()[0])")
 step egl_render 120 env FLAG3D_RENDER_BACKEND=egl "$PY" -m flag3d_core.cli render "$SEQ" \

@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--out", type=Path, required=True, help="folder for the SMPL .npz and BVH")
     g.add_argument("--checkpoint", type=Path, default=None,
                    help="generator checkpoint (default: the newest run's, else the committed)")
+    g.add_argument("--device", default=None, choices=["auto", "cpu", "cuda"])
     g.add_argument("--no-record", action="store_true",
                    help="do not add the motions to the catalog's generated_motions table")
     g.add_argument("--json", action="store_true")
@@ -127,7 +128,8 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     body = load_body_model(settings.body_models)
     con = queries.connect(settings.catalog)
     try:
-        result = run_request(con, req, checkpoint=args.checkpoint)
+        result = run_request(con, req, checkpoint=args.checkpoint,
+                             device=device_arg(settings, args.device))
     finally:
         con.close()
     files = write_outputs(result, body, args.out)

@@ -48,6 +48,7 @@ class GeneratorConfig:
     fps: float = 30.0
     patch: int = 4  # frames per transformer token (a 6 s motion is 45 tokens)
     cond_queries: bool = False  # also add the condition to every decoder time query
+    text_norm: bool = False  # standardise sentence embeddings with the training phrases' stats
 
     def __post_init__(self) -> None:
         if self.condition not in CONDITIONS:
@@ -89,6 +90,9 @@ class MotionVAE(nn.Module):
             self.sigma_query = nn.Embedding(cfg.n_classes, d)
             self.bias = nn.Embedding(cfg.n_classes, d)
         else:
+            if cfg.text_norm:
+                self.register_buffer("text_mean", torch.zeros(cfg.text_dim))
+                self.register_buffer("text_std", torch.ones(cfg.text_dim))
             self.text_tokens = nn.Linear(cfg.text_dim, 2 * d)
             self.bias = nn.Sequential(nn.Linear(cfg.text_dim, d), nn.GELU(), nn.Linear(d, d))
         enc = nn.TransformerEncoderLayer(d, cfg.n_heads, cfg.ff_dim, cfg.dropout,
@@ -104,12 +108,21 @@ class MotionVAE(nn.Module):
         self.mean.copy_(mean)
         self.std.copy_(torch.clamp(std, min=1e-3))
 
+    def set_text_normalisation(self, embeddings: torch.Tensor) -> None:
+        """Per-dimension statistics of the training phrases' embeddings (P, 384): the
+        sentences of 60 activities are close in MiniLM's space, standardising spreads them."""
+        if self.cfg.text_norm:
+            self.text_mean.copy_(embeddings.mean(0))
+            self.text_std.copy_(torch.clamp(embeddings.std(0), min=1e-4))
+
     def _condition(self, cond: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(mu and sigma tokens (B, 2, d), decoder bias (B, d)) of labels or text embeddings."""
         if self.cfg.condition == "action":
             tokens = torch.stack([self.mu_query(cond), self.sigma_query(cond)], dim=1)
         else:
             cond = cond.to(self.embed.weight.dtype)
+            if self.cfg.text_norm:
+                cond = (cond - self.text_mean) / self.text_std
             tokens = self.text_tokens(cond).view(-1, 2, self.cfg.d_model)
         return tokens, self.bias(cond)
 

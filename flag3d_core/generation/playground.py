@@ -58,8 +58,8 @@ def default_seconds(gen: LoadedGenerator, label: int | None) -> float:
 
 def run_request(con: queries.Con, req: GenerationRequest, *,
                 generator: LoadedGenerator | None = None, checkpoint: Path | None = None,
-                encoder: Any = None, activity_embeddings: np.ndarray | None = None
-                ) -> GenerationResult:
+                encoder: Any = None, activity_embeddings: np.ndarray | None = None,
+                device: str = "cpu") -> GenerationResult:
     """Make the request's samples (raises PromptError for a bad request).
 
     ``activity_embeddings`` (K, 384): the encoder's embeddings of the generator's activity
@@ -67,8 +67,10 @@ def run_request(con: queries.Con, req: GenerationRequest, *,
     samples = check_samples(req.samples)
     if req.seconds is not None:
         check_length(req.seconds)
-    gen = generator or (load_generator(checkpoint) if checkpoint
-                        else default_generator(con, req.model))
+    if req.model == "text":
+        check_prompt(req.prompt or "")  # before any model loads
+    gen = generator or (load_generator(checkpoint, device) if checkpoint
+                        else default_generator(con, req.model, device))
     if gen.model.cfg.condition != req.model:
         raise ValueError(f"the checkpoint is a {gen.model.cfg.condition} generator, the "
                          f"request is for {req.model}")

@@ -100,7 +100,8 @@ def train_run(con: queries.Con, catalog: Path, arrays_dir: Path, checkpoints_dir
         raise ValueError("the catalog has no MoCap sequences with SMPL parameters of the "
                          "training performers")
     n_classes = max(it.label for it in items) + 1
-    cfg = arch or GeneratorConfig(condition=model, n_classes=n_classes, fps=items[0].fps)
+    cfg = arch or GeneratorConfig(condition=model, n_classes=n_classes, fps=items[0].fps,
+                                  text_norm=model == "text")
     embeddings = phrase_embeddings(items, encoder) if model == "text" else None
     result = train_generator(
         items, cfg, train_cfg, body, text_embeddings=embeddings,

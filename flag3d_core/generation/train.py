@@ -117,6 +117,9 @@ def train_generator(items: Sequence[MotionItem], cfg: GeneratorConfig,
     rng = np.random.default_rng(train_cfg.seed)
     model = MotionVAE(cfg)
     model.set_normalisation(*feature_stats(items))
+    if cfg.condition == "text":
+        model.set_text_normalisation(torch.as_tensor(np.stack(
+            [text_embeddings[p] for p in sorted(text_embeddings)]), dtype=torch.float32))
     model.to(dev).train()
     body_dtype = body.smpl.v_template.dtype
     opt = torch.optim.AdamW(model.parameters(), lr=train_cfg.lr)
