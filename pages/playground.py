@@ -4,14 +4,16 @@ over the real motions."""
 
 import functools
 
+import numpy as np
 import streamlit as st
 
 from flag3d_core.errors import Flag3dError
 from flag3d_core.generation.judge import JUDGE_CONVENTIONS
 from flag3d_core.generation.playground import GenerationRequest
 from flag3d_core.generation.prompts import MAX_SAMPLES, MAX_SECONDS, MIN_SECONDS
+from flag3d_core.viz.confusion import CELL_SELECTION, confusion_heatmap
 from flag3d_core.viz.generation_charts import following_chart
-from pages._ui import generation, state
+from pages._ui import clicks, generation, state
 from pages._ui.player import player
 from pages._ui.routing import ensure_navigation
 
@@ -78,6 +80,39 @@ with st.expander("Search the real motions by text"):
                          icon=":material/play_circle:", query_params={"seq": sid})
         st.caption("Ranked by cosine similarity of the text-motion evaluator's text and motion "
                    "embeddings (whole MoCap sequences of both splits).")
+
+with st.expander("How the generators do, activity by activity (category protocol)"):
+    which = st.radio("Generator", ["action", "text"], horizontal=True, key="cm_model")
+    try:
+        shown = action_gen if which == "action" else generation.generator(version, "text")
+    except FileNotFoundError as exc:
+        shown = None
+        st.info(str(exc))
+    cm = None if shown is None else shown.metrics.get("confusion")
+    if cm is None:
+        st.info("No recorded category-protocol figures for this generator: run `flag3d eval "
+                "generation --checkpoint FILE --write`.")
+    else:
+        m = shown.metrics
+        st.markdown(
+            f"Recognition accuracy of generated motions **{m['generated/accuracy']:.1%}** "
+            f"(real test windows {m['real/accuracy']:.1%}); FID {m['generated/fid']:.2f} "
+            f"(real train vs test {m['real/fid']:.2f}); diversity {m['generated/diversity']:.2f}"
+            f" (real {m['real/diversity']:.2f}); multimodality "
+            f"{m['generated/multimodality']:.2f} (real {m['real/multimodality']:.2f}).")
+        st.caption(m.get("conventions", "") + " Rows: the activity asked for; columns: what "
+                   "the recognizer sees. Click a cell to ask for its row's activity.")
+        order = sorted(acts)
+        st.altair_chart(
+            confusion_heatmap(np.asarray(cm), [acts[k]["name"] for k in order],
+                              [acts[k]["body_part"] for k in order],
+                              class_ids=[acts[k]["activity_id"] for k in order],
+                              title=f"Generated motions of {shown.name}: asked (rows) vs "
+                                    "recognized (columns)", height=700),
+            on_select=functools.partial(clicks.pick_activity_from_cell, "gen_cm",
+                                        activity_of_label={k: acts[k]["activity_id"]
+                                                           for k in order}),
+            selection_mode=CELL_SELECTION, key="gen_cm", width="content")
 
 outcome = st.session_state.get("_outcome")
 if asked:

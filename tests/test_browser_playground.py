@@ -52,7 +52,7 @@ def test_prompt_to_playing_samples_beside_the_nearest_real_motion(app_server, pa
     assert "sample 1" in labels and "sample 2" in labels and "real" in labels, labels
 
     # the evaluators' table and the nearest real motions' links
-    page.get_by_text("recognized as").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
     page.get_by_text("Text match: cosine similarity").wait_for(timeout=30_000)
     near = page.get_by_role("link").filter(has_text="(0.")
     assert near.count() + page.get_by_role("link").filter(has_text="(-0.").count() >= 1
@@ -60,14 +60,12 @@ def test_prompt_to_playing_samples_beside_the_nearest_real_motion(app_server, pa
     page.screenshot(path=str(TEST_OUTPUT / "playground_page.png"), full_page=True)
     assert page.url.count("gen=") == 2  # the link names the stored samples
 
-    # the link reopens the same samples from the catalog in a new session
+    # the link reopens the same samples from the catalog
     link = page.url
-    other = page.context.new_page()
-    other.goto(link)
-    other.frame_locator(IFRAME).last.locator("body[data-payload-id]").wait_for(
+    page.goto(link)
+    page.frame_locator(IFRAME).last.locator("body[data-payload-id]").wait_for(
         timeout=120_000, state="attached")
-    other.get_by_text("sample(s) of").first.wait_for(timeout=30_000)
-    other.close()
+    page.get_by_text("sample(s) of").first.wait_for(timeout=30_000)
 
     # text search over the real motions
     page.get_by_text("Search the real motions by text").click()

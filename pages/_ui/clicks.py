@@ -48,3 +48,15 @@ def heatmap_cell(event: Any, selection: str = "cell") -> tuple[int, int] | None:
         return int(first["true_label"]), int(first["pred_label"])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def pick_activity_from_cell(key: str, *, activity_of_label: dict[int, str],
+                            mode_key: str = "mode", activity_key: str = "activity") -> None:
+    """A confusion-heatmap click on the Playground: the row's activity becomes the request's
+    activity (callback: runs before the form is drawn, so its widgets take the values)."""
+    cell = heatmap_cell(st.session_state.get(key))
+    if cell is None or cell[0] not in activity_of_label:
+        return
+    st.session_state[mode_key] = "Activity"
+    st.session_state[activity_key] = activity_of_label[cell[0]]
+    st.session_state[f"_{key}_picked"] = cell
