@@ -164,7 +164,7 @@ def generate(version: Version, req: GenerationRequest) -> Outcome:
     res = run_request(cursor(version), req, generator=gen, encoder=enc,
                       activity_embeddings=activity_embeddings(gen.sha256, gen)
                       if enc is not None else None)
-    prompt_emb = _prompt_embedding(version, res.condition_text, req)
+    prompt_emb = _prompt_embedding(version, req)
     judged = judge(version, [(s.gen_id, s.generated.seed, s.generated.motion, s.generated.fps,
                               s.generated.how) for s in res.samples], prompt_emb)
     st.session_state["_gen_result"] = res  # for recording once the player is on its way
@@ -173,7 +173,7 @@ def generate(version: Version, req: GenerationRequest) -> Outcome:
                    asked_label=asked)
 
 
-def _prompt_embedding(version: Version, described: str, req: GenerationRequest
+def _prompt_embedding(version: Version, req: GenerationRequest
                       ) -> np.ndarray | None:
     """The evaluator's embedding of what was asked: the prompt, or the activity's text."""
     enc = encoder()
@@ -208,7 +208,7 @@ def reopen(version: Version, gen_ids: tuple[str, ...]) -> Outcome:
     req = GenerationRequest(model=model, prompt=first.prompt, activity_id=first.activity_id,
                             seconds=first.seconds, samples=len(stored), seed=first.seed)
     described = f"'{first.prompt}'" if first.prompt is not None else str(first.activity_id)
-    prompt_emb = _prompt_embedding(version, described, req)
+    prompt_emb = _prompt_embedding(version, req)
     judged = judge(version, [(s.gen_id, s.seed, s.motion, s.fps, s.scores.get("how", ""))
                              for s in stored], prompt_emb)
     return Outcome(req, first.model, first.checkpoint, first.seconds, described, judged,
